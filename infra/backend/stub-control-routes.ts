@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { CompletionEngine } from "./engine";
+import { readBody, sendJson } from "./http-io";
+import type { RequestLog } from "./request-log";
+import { parseScriptRule, type ScriptRule } from "./script-rules";
+
+/**
+ * Test-control endpoints under `/__stub/` (not part of vLLM):
+ * `POST /__stub/scripts` adds a script rule to a scriptable engine and
+ * `GET /__stub/requests?contains=MARKER` lists the completions requests
+ * whose prompt contains MARKER.
+ */
+
+interface Scriptable {
+  addScript(rule: ScriptRule): void;
+}
+
+function isScriptable(engine: CompletionEngine): engine is CompletionEngine & Scriptable {
+  return typeof (engine as Partial<Scriptable>).addScript === "function";
+}
+
+async function addScriptFromBody(req: IncomingMessage, res: ServerResponse, engine: CompletionEngine): Promise<void> {
+  if (!isScriptable(engine)) return sendJson(res, 501, { detail: "this engine cannot be scripted" });
+  let rule: ScriptRule;
+  try {
+    rule = parseScriptRule(JSON.parse(await readBody(req)));
+  } catch (error) {
+    return sendJson(res, 400, { detail: error instanceof Error ? error.message : String(error) });
+  }
+  engine.addScript(rule);
+  sendJson(res, 201, { rule });
+}
+
+/**
+ * Serves one `/__stub/` request.
+ *
+ * @example
+ * if (url.pathname.startsWith("/__stub/")) return handleStubControl(req, res, url, { engine, log });
+ */
+export async function handleStubControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  context: { engine: CompletionEngine; log: RequestLog },
+): Promise<void> {
+  if (url.pathname === "/__stub/scripts" && req.method === "POST") return addScriptFromBody(req, res, context.engine);
+  if (url.pathname === "/__stub/requests" && req.method === "GET") {
+    return sendJson(res, 200, { requests: context.log.find(url.searchParams.get("contains") ?? "") });
+  }
+  sendJson(res, 404, { detail: "Not Found" });
+}

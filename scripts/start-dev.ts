@@ -1,0 +1,51 @@
+/**
+ * `npm start`: the router on http://127.0.0.1:8787 through `wrangler dev`.
+ * When nothing answers at GPU_BASE_URL (default http://127.0.0.1:8000), a
+ * scripted stand-in completions server is started there first so every
+ * endpoint answers; its outputs are placeholders, not a model's.
+ */
+import { spawn } from "node:child_process";
+import { startCompletionsServer } from "../infra/backend/server";
+import { createScriptedEngine } from "../infra/backend/scripted-engine";
+
+const gpuBaseUrl = process.env.GPU_BASE_URL ?? "http://127.0.0.1:8000";
+
+async function isAnswering(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function startStandInIfNeeded(): Promise<(() => Promise<void>) | undefined> {
+  if (await isAnswering(gpuBaseUrl)) {
+    console.log(`using the completions server at ${gpuBaseUrl}`);
+    return undefined;
+  }
+  const { port, hostname } = new URL(gpuBaseUrl);
+  const server = await startCompletionsServer({ engine: createScriptedEngine(), host: hostname, port: Number(port) });
+  console.warn(
+    `\n!!! No GPU server at ${gpuBaseUrl}: started a SCRIPTED STAND-IN at ${server.url}.\n` +
+      "!!! Its completions are placeholder text, not model output. Point GPU_BASE_URL at vLLM for real answers.\n",
+  );
+  return server.close;
+}
+
+const stopStandIn = await startStandInIfNeeded();
+const wrangler = spawn(
+  "npx",
+  ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", "--var", `GPU_BASE_URL:${gpuBaseUrl}`],
+  {
+    stdio: "inherit",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+  },
+);
+const shutdown = () => wrangler.kill("SIGINT");
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
+wrangler.on("exit", async (code) => {
+  await stopStandIn?.();
+  process.exit(code ?? 0);
+});

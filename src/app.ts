@@ -1,0 +1,39 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "./env";
+import { ApiError } from "./errors";
+import { handleError } from "./middleware/handle-error";
+import { limitBody } from "./middleware/limit-body";
+import { attachConfig } from "./middleware/load-config";
+import { rejectInvalid } from "./middleware/validation-hook";
+import { registerCatalog } from "./routes/catalog";
+import { registerHealth } from "./routes/health";
+import { registerTaskRoutes } from "./routes/tasks";
+
+/**
+ * The Hono app: configuration, body limit, routes, the OpenAPI document and
+ * the one error handler.
+ *
+ * @example
+ * export default { fetch: createApp().fetch };
+ */
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
+  app.use("*", attachConfig());
+  app.use("/v1/*", limitBody());
+  registerHealth(app);
+  registerCatalog(app);
+  registerTaskRoutes(app);
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "zeroshot-router",
+      version: "0.1.0",
+      description: "Zero-shot GPT-2 paper tasks, routed to an edge model or GPU inference servers.",
+    },
+  });
+  app.notFound((c) =>
+    c.json(new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toBody(), 404),
+  );
+  app.onError(handleError);
+  return app;
+}

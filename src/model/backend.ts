@@ -1,0 +1,82 @@
+/**
+ * The contract every inference backend implements (edge ONNX, remote GPU).
+ * Routing, the pipeline and batching only ever see this shape.
+ */
+
+/** Which family a backend belongs to; routing may prefer one, never branch on it. */
+export type BackendKind = "edge" | "gpu";
+
+/**
+ * How to pick the next token.
+ *
+ * @example
+ * const summaryDecoding: Decoding = { strategy: "sample", topK: 2, maxTokens: 100 };
+ */
+export interface Decoding {
+  strategy: "greedy" | "sample";
+  maxTokens: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  stop?: string[];
+  seed?: number;
+  /** Also return the N most likely alternatives at each generated position. */
+  topLogprobs?: number;
+}
+
+/** Why generation ended. */
+export type FinishReason = "stop" | "length";
+
+/** One completed generation. */
+export interface Generation {
+  text: string;
+  finishReason: FinishReason;
+  promptTokens: number;
+  completionTokens: number;
+  /** Alternatives per generated position, most likely first, when `topLogprobs` was asked. */
+  topLogprobs?: Array<Array<{ token: string; logprob: number }>>;
+}
+
+/** A continuation to score after a context; both are plain text. */
+export interface ScoreRequest {
+  context: string;
+  continuation: string;
+}
+
+/** Log-probabilities of the continuation's tokens given the context. */
+export interface ScoredContinuation {
+  tokens: string[];
+  logprobs: number[];
+  /** Sum of `logprobs`. */
+  logprob: number;
+  /** Tokens of context plus continuation. */
+  promptTokens: number;
+}
+
+/** A backend's own view of whether it can serve. */
+export interface BackendHealth {
+  ok: boolean;
+  detail?: string;
+}
+
+/**
+ * A model that can generate text and score continuations.
+ *
+ * @example
+ * const backend = createGpuBackend({ baseUrl: "http://127.0.0.1:8000", model: "gpt2" }, fetch);
+ * const out = await backend.generate("Q: Who wrote Hamlet?\nA:", { strategy: "greedy", maxTokens: 8 });
+ * const [scored] = await backend.score([{ context: "The cat", continuation: " sat" }]);
+ */
+export interface InferenceBackend {
+  /** Stable id used in responses and routing plans, e.g. `gpu` or `gpu:vllm-a`. */
+  readonly id: string;
+  readonly kind: BackendKind;
+  /** Name of the model this backend serves. */
+  readonly model: string;
+  /** Context window in tokens (prompt plus generated). */
+  readonly contextTokens: number;
+  generate(prompt: string, decoding: Decoding, signal?: AbortSignal): Promise<Generation>;
+  /** Scores all requests in one round trip; results are in request order. */
+  score(requests: ScoreRequest[], signal?: AbortSignal): Promise<ScoredContinuation[]>;
+  health(signal?: AbortSignal): Promise<BackendHealth>;
+}

@@ -1,0 +1,88 @@
+import { BackendError } from "../../errors";
+import type { GpuSettings } from "../../env";
+import type { Generation, InferenceBackend, ScoreRequest, ScoredContinuation } from "../backend";
+import { END_OF_TEXT } from "../tokenizer";
+import { alignContinuation } from "./align-logprobs";
+import { postCompletion, type CompletionTarget } from "./post-completion";
+import { buildGenerateBody, buildScoreBody, type CompletionChoice } from "./wire";
+
+/**
+ * A backend on any OpenAI-compatible completions server: vLLM first, also
+ * TGI's and llama.cpp's OpenAI modes. `fetch` is injected so tests and other
+ * runtimes can supply their own.
+ *
+ * @example
+ * const gpu = createGpuBackend({ baseUrl: "http://127.0.0.1:8000", model: "gpt2", timeoutMs: 30000, contextTokens: 1024 });
+ * const { text } = await gpu.generate("Q: Who wrote Hamlet?\nA:", { strategy: "greedy", maxTokens: 16, stop: ["\n"] });
+ */
+export function createGpuBackend(
+  settings: GpuSettings,
+  fetchImpl: typeof fetch = (input, init) => fetch(input, init),
+  id = "gpu",
+): InferenceBackend {
+  const target: CompletionTarget = {
+    backendId: id,
+    url: `${settings.baseUrl}/v1/completions`,
+    apiKey: settings.apiKey,
+    timeoutMs: settings.timeoutMs,
+    fetch: fetchImpl,
+  };
+
+  return {
+    id,
+    kind: "gpu",
+    model: settings.model,
+    contextTokens: settings.contextTokens,
+
+    async generate(prompt, decoding, signal): Promise<Generation> {
+      const response = await postCompletion(target, buildGenerateBody(settings.model, prompt, decoding), signal);
+      const choice = response.choices[0] as CompletionChoice;
+      const topLogprobs = choice.logprobs?.top_logprobs?.map((entry) =>
+        Object.entries(entry ?? {})
+          .map(([token, logprob]) => ({ token, logprob }))
+          .sort((a, b) => b.logprob - a.logprob),
+      );
+      return {
+        text: choice.text,
+        finishReason: choice.finish_reason === "length" ? "length" : "stop",
+        promptTokens: response.usage?.prompt_tokens ?? 0,
+        completionTokens: response.usage?.completion_tokens ?? choice.logprobs?.tokens.length ?? 0,
+        ...(topLogprobs ? { topLogprobs } : {}),
+      };
+    },
+
+    async score(requests, signal): Promise<ScoredContinuation[]> {
+      const pairs = requests.map(withContext);
+      const prompts = pairs.map((pair) => pair.context + pair.continuation);
+      const response = await postCompletion(target, buildScoreBody(settings.model, prompts), signal);
+      const choices = [...response.choices].sort((a, b) => a.index - b.index);
+      if (choices.length !== pairs.length) {
+        throw new BackendError("backend_error", id, `malformed response: ${choices.length} choices for ${pairs.length} prompts`);
+      }
+      return pairs.map((pair, index) => {
+        try {
+          return alignContinuation(choices[index] as CompletionChoice, pair.context, pair.continuation);
+        } catch (error) {
+          throw new BackendError("backend_error", id, `malformed response: ${(error as Error).message}`);
+        }
+      });
+    },
+
+    async health(signal) {
+      try {
+        const response = await fetchImpl(`${settings.baseUrl}/health`, {
+          signal: signal ?? AbortSignal.timeout(Math.min(settings.timeoutMs, 5000)),
+        });
+        await response.body?.cancel();
+        return response.ok ? { ok: true } : { ok: false, detail: `HTTP ${response.status}` };
+      } catch (error) {
+        return { ok: false, detail: (error as Error).message };
+      }
+    },
+  };
+}
+
+/** The first prompt token never gets a logprob, so an empty context is the end-of-text token. */
+function withContext(request: ScoreRequest): ScoreRequest {
+  return request.context.length > 0 ? request : { context: END_OF_TEXT, continuation: request.continuation };
+}

@@ -1,0 +1,57 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { TaskModule } from "../prompts/types";
+import { buildTaskResponseSchema, errorSchema, optionsSchema } from "../schemas";
+
+const errorResponses = {
+  400: "Malformed JSON body.",
+  413: "Body over the configured limit.",
+  422: "The body does not match the task's schema, or the input cannot fit the model.",
+  502: "The backend failed or answered something malformed.",
+  503: "The requested backend is not configured.",
+  504: "The backend did not answer in time.",
+} as const;
+
+/**
+ * The OpenAPI route of one task: `POST /v1/tasks/{task}` with the task's own
+ * request and response schemas and an example.
+ *
+ * @example
+ * app.openapi(buildTaskRoute(summarizeTask), handler);
+ */
+export function buildTaskRoute(task: TaskModule) {
+  const input = task.input as unknown as z.ZodObject;
+  const request = input.safeExtend({ options: optionsSchema.optional() }).openapi(`${capitalize(task.name)}Request`);
+  return createRoute({
+    method: "post",
+    path: `/v1/tasks/${task.name}`,
+    operationId: `${task.name}Task`,
+    tags: ["tasks"],
+    summary: task.description,
+    request: {
+      body: {
+        required: true,
+        content: { "application/json": { schema: request, example: task.example } },
+      },
+    },
+    responses: {
+      200: {
+        description: `The ${task.name} result.`,
+        content: {
+          "application/json": {
+            schema: buildTaskResponseSchema(task.name, task.output).openapi(`${capitalize(task.name)}Response`),
+          },
+        },
+      },
+      ...Object.fromEntries(
+        Object.entries(errorResponses).map(([status, description]) => [
+          status,
+          { description, content: { "application/json": { schema: errorSchema } } },
+        ]),
+      ),
+    },
+  });
+}
+
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

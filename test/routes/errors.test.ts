@@ -1,0 +1,125 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { callWithEnv, postJson } from "../support/call-router";
+import { uniqueMarker } from "../support/stub-control";
+
+async function send(path: string, init: RequestInit): Promise<{ status: number; body: any; type: string | null }> {
+  const response = await SELF.fetch(`http://router.test${path}`, init);
+  return { status: response.status, body: await response.json(), type: response.headers.get("content-type") };
+}
+
+function expectError(reply: { status: number; body: any }, status: number, type: string): void {
+  expect(reply.status).toBe(status);
+  expect(reply.body).toEqual({ error: expect.objectContaining({ type, message: expect.any(String) }) });
+}
+
+describe("client errors", () => {
+  it("malformed JSON is a 400", async () => {
+    const reply = await send("/v1/tasks/answer", { method: "POST", headers: { "content-type": "application/json" }, body: '{"question": ' });
+    expectError(reply, 400, "invalid_json");
+    expect(reply.type).toContain("application/json");
+  });
+
+  it.each([
+    ["a missing field", "/v1/tasks/answer", {}, ["question"]],
+    ["an empty text", "/v1/tasks/summarize", { text: "   " }, ["text"]],
+    ["a number for text", "/v1/tasks/score", { text: 5 }, ["text"]],
+    ["an empty candidate", "/v1/tasks/choose", { text: "a ___ b", candidates: ["x", ""] }, ["candidates", "1"]],
+    ["no blank", "/v1/tasks/choose", { text: "no blank", candidates: ["x", "y"] }, ["text"]],
+    ["an unknown option", "/v1/tasks/generate", { prompt: "hi", options: { temprature: 1 } }, ["options"]],
+    ["a bad backend", "/v1/tasks/generate", { prompt: "hi", options: { backend: "tpu" } }, ["options", "backend"]],
+    ["negative max_tokens", "/v1/tasks/generate", { prompt: "hi", options: { max_tokens: -1 } }, ["options", "max_tokens"]],
+  ])("%s is a 422 naming the path", async (_name, path, body, failingPath) => {
+    const reply = await postJson(path, body);
+    expectError(reply, 422, "invalid_request");
+    expect(reply.body.error.details.path).toEqual(failingPath);
+  });
+
+  it("a JSON array body is a 422", async () => {
+    expectError(await postJson("/v1/tasks/answer", ["question"]), 422, "invalid_request");
+  });
+
+  it("max_tokens at or beyond the context is a 422", async () => {
+    const reply = await postJson("/v1/tasks/generate", { prompt: "hi", options: { max_tokens: 1024 } });
+    expectError(reply, 422, "invalid_request");
+    expect(reply.body.error.details.path).toEqual(["options", "max_tokens"]);
+  });
+
+  it("too many candidates is a 422 naming the limit", async () => {
+    const candidates = Array.from({ length: 33 }, (_, index) => `c${index}`);
+    const reply = await postJson("/v1/tasks/choose", { text: "The ___ sat.", candidates });
+    expectError(reply, 422, "invalid_request");
+    expect(reply.body.error.details).toMatchObject({ path: ["candidates"], limit: 32 });
+  });
+
+  it("an unsupported language pair without examples is a 422", async () => {
+    const reply = await postJson("/v1/tasks/translate", { text: "Hallo", from: "de", to: "it" });
+    expectError(reply, 422, "invalid_request");
+  });
+
+  it("an unknown task is a 404 listing the tasks", async () => {
+    const reply = await postJson("/v1/tasks/dance", { text: "x" });
+    expectError(reply, 404, "not_found");
+    expect(reply.body.error.details.tasks).toContain("summarize");
+  });
+
+  it("an unknown path is a JSON 404", async () => {
+    expectError(await send("/nowhere", { method: "GET" }), 404, "not_found");
+  });
+
+  it("a body over the limit is a 413", async () => {
+    const reply = await postJson("/v1/tasks/summarize", { text: "x".repeat(300_000) });
+    expectError(reply, 413, "payload_too_large");
+    expect(reply.body.error.details.limit).toBe(262144);
+  });
+
+  it("asking for the edge backend before it is configured is a 503", async () => {
+    expectError(await postJson("/v1/tasks/generate", { prompt: "hi", options: { backend: "edge" } }), 503, "backend_unavailable");
+  });
+});
+
+describe("backend failures", () => {
+  it.each([
+    ["an HTTP 500", "500"],
+    ["an HTTP 429", "429"],
+    ["truncated JSON", "malformed"],
+    ["JSON of the wrong shape", "bad-shape"],
+    ["a reset connection", "reset"],
+  ])("%s is a 502 naming the backend", async (_name, fault) => {
+    const reply = await postJson("/v1/tasks/answer", { question: `[[fault:${fault}]] ${uniqueMarker("f")}` });
+    expectError(reply, 502, "backend_error");
+    expect(reply.body.error.details.backend).toBe("gpu");
+  });
+
+  it("a hanging backend is a 504 after GPU_TIMEOUT_MS", async () => {
+    const reply = await callWithEnv({ GPU_TIMEOUT_MS: "300" }, "/v1/tasks/answer", { question: "[[fault:hang]] why?" });
+    expectError(reply, 504, "backend_timeout");
+    expect(reply.body.error.message).toContain("300 ms");
+  });
+
+  it("a refused connection is a 502", async () => {
+    const reply = await callWithEnv({ GPU_BASE_URL: "http://127.0.0.1:9" }, "/v1/tasks/answer", { question: "q?" });
+    expectError(reply, 502, "backend_error");
+  });
+
+  it("a backend that rejects the request is a 502 carrying its status", async () => {
+    const reply = await callWithEnv({ GPU_MODEL: "no-such-model" }, "/v1/tasks/answer", { question: "q?" });
+    expectError(reply, 502, "backend_error");
+    expect(reply.body.error.details.upstream_status).toBe(404);
+  });
+
+  it("no GPU configured is a 503", async () => {
+    expectError(await callWithEnv({ GPU_BASE_URL: "" }, "/v1/tasks/answer", { question: "q?" }), 503, "backend_unavailable");
+  });
+});
+
+describe("protocol errors", () => {
+  it("a body that is not declared as JSON is a 415", async () => {
+    const reply = await send("/v1/tasks/answer", { method: "POST", headers: { "content-type": "text/plain" }, body: '{"question":"q"}' });
+    expectError(reply, 415, "unsupported_media_type");
+  });
+
+  it("GET on a task is a 405", async () => {
+    expectError(await send("/v1/tasks/answer", { method: "GET" }), 405, "method_not_allowed");
+  });
+});

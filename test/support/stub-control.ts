@@ -1,0 +1,59 @@
+import type { ScriptRule } from "../../infra/backend/script-rules";
+
+/**
+ * Helpers for tests running inside workerd to drive the stub GPU backend
+ * (infra/backend/server.ts) over HTTP: only `fetch`, no Node APIs. Tests share
+ * one stub and run in parallel, so each puts a unique marker in its prompts
+ * and scripts and looks up requests by that marker.
+ */
+
+export type { ScriptRule };
+
+/** A completions request the stub received. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  /** The JSON body as sent (`any`: tests read arbitrary wire fields). */
+  body: any;
+}
+
+/**
+ * A marker unique to this call, to put in prompts and script rules.
+ *
+ * @example
+ * const marker = uniqueMarker("capital-"); // "capital-3f9a1c2e"
+ */
+export function uniqueMarker(prefix = "t-"): string {
+  return prefix + crypto.randomUUID().slice(0, 8);
+}
+
+/**
+ * Scripts the stub: prompts matching the rule get `rule.text` as completion
+ * (newest matching rule wins).
+ *
+ * @example
+ * await addScript(inject("gpuBaseUrl"), { contains: marker, text: " Paris<|endoftext|>" });
+ */
+export async function addScript(baseUrl: string, rule: ScriptRule): Promise<void> {
+  const response = await fetch(`${baseUrl}/__stub/scripts`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(rule),
+  });
+  if (response.status !== 201) throw new Error(`adding a stub script failed: ${response.status} ${await response.text()}`);
+}
+
+/**
+ * The completions requests whose prompt contains `contains`, oldest first.
+ *
+ * @example
+ * const [request] = await findRequests(inject("gpuBaseUrl"), marker);
+ * expect(request.body.temperature).toBe(0);
+ */
+export async function findRequests(baseUrl: string, contains: string): Promise<RecordedRequest[]> {
+  const response = await fetch(`${baseUrl}/__stub/requests?contains=${encodeURIComponent(contains)}`);
+  if (!response.ok) throw new Error(`reading the stub's requests failed: ${response.status} ${await response.text()}`);
+  const { requests } = (await response.json()) as { requests: RecordedRequest[] };
+  return requests;
+}
