@@ -1,5 +1,12 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+
+// shared/ sits next to the repo root (here and in CI). workerd cannot read files, so the ORT
+// fixture model reaches the test Worker as a data blob binding; skipped when absent so the
+// other Worker tests still start (test/model/edge/ort-runtime.test.ts then fails clearly).
+const ortFixtureModel = fileURLToPath(new URL("../shared/fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url));
 
 // Two projects: Worker code runs inside workerd (miniflare), the reference
 // servers and tooling under infra/ run in Node.
@@ -11,7 +18,12 @@ export default defineConfig({
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { GPU_BASE_URL: inject("gpuBaseUrl"), GPU_TIMEOUT_MS: "5000" },
+              // Tests name `backend: "edge"` when they mean it; auto stays on the stub GPU.
+              bindings: { GPU_BASE_URL: inject("gpuBaseUrl"), GPU_TIMEOUT_MS: "5000", DEFAULT_BACKEND: "gpu", EDGE_MODEL: "tiny-random-gpt2" },
+              dataBlobBindings: {
+                TINY_GPT2_ONNX: inject("tinyModelPath"),
+                ...(existsSync(ortFixtureModel) ? { ORT_FIXTURE_PAST_ONNX: ortFixtureModel } : {}),
+              },
             },
           })),
         ],

@@ -1,12 +1,15 @@
 /**
- * `npm start`: the router on http://127.0.0.1:8787 through `wrangler dev`.
- * When nothing answers at GPU_BASE_URL (default http://127.0.0.1:8000), a
- * scripted stand-in completions server is started there first so every
- * endpoint answers; its outputs are placeholders, not a model's.
+ * `npm start`: the router on http://127.0.0.1:8787 through `wrangler dev`,
+ * with the edge model in its local R2 bucket: distilgpt2 when
+ * `npm run model:fetch` has fetched it, else the generated tiny random-weight
+ * GPT-2 (meaningless outputs, said loudly). When nothing answers at
+ * GPU_BASE_URL (default http://127.0.0.1:8000), a scripted stand-in
+ * completions server is started there so `backend: "gpu"` answers too.
  */
 import { spawn } from "node:child_process";
 import { startCompletionsServer } from "../infra/backend/server";
 import { createScriptedEngine } from "../infra/backend/scripted-engine";
+import { chooseLocalModel, seedLocalModel } from "../infra/model/seed-model";
 
 const gpuBaseUrl = process.env.GPU_BASE_URL ?? "http://127.0.0.1:8000";
 
@@ -33,10 +36,18 @@ async function startStandInIfNeeded(): Promise<(() => Promise<void>) | undefined
   return server.close;
 }
 
+const edgeModel = await chooseLocalModel();
+seedLocalModel(edgeModel.path);
+if (edgeModel.meaningless) {
+  console.warn(
+    "\n!!! Edge model: the generated TINY RANDOM-WEIGHT GPT-2. Its outputs are MEANINGLESS.\n" +
+      "!!! Run `npm run model:fetch` (distilgpt2 from the Hugging Face hub) and restart for real text.\n",
+  );
+}
 const stopStandIn = await startStandInIfNeeded();
 const wrangler = spawn(
   "npx",
-  ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", "--var", `GPU_BASE_URL:${gpuBaseUrl}`],
+  ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", "--var", `GPU_BASE_URL:${gpuBaseUrl}`, "--var", `EDGE_MODEL:${edgeModel.name}`],
   {
     stdio: "inherit",
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },

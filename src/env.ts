@@ -14,6 +14,11 @@ export interface Env {
   DEFAULT_BACKEND?: string;
   MAX_BODY_BYTES?: string;
   MAX_CANDIDATES?: string;
+  /** R2 bucket holding edge models (ONNX). */
+  MODELS?: R2Bucket;
+  EDGE_MODEL_KEY?: string;
+  EDGE_MODEL?: string;
+  EDGE_CONTEXT_TOKENS?: string;
 }
 
 const intVar = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -27,6 +32,9 @@ const configSchema = z.object({
   DEFAULT_BACKEND: z.enum(["edge", "gpu"]).default("gpu"),
   MAX_BODY_BYTES: intVar(256 * 1024),
   MAX_CANDIDATES: intVar(32),
+  EDGE_MODEL_KEY: z.string().min(1).optional(),
+  EDGE_MODEL: z.string().min(1).default("distilgpt2"),
+  EDGE_CONTEXT_TOKENS: intVar(1024),
 });
 
 /** Settings of the remote GPU backend, absent when `GPU_BASE_URL` is unset. */
@@ -38,9 +46,18 @@ export interface GpuSettings {
   contextTokens: number;
 }
 
+/** Settings of the in-Worker model, absent without a `MODELS` bucket and `EDGE_MODEL_KEY`. */
+export interface EdgeSettings {
+  bucket: R2Bucket;
+  key: string;
+  model: string;
+  contextTokens: number;
+}
+
 /** Parsed, validated configuration. */
 export interface Config {
   gpu?: GpuSettings;
+  edge?: EdgeSettings;
   defaultBackend: "edge" | "gpu";
   maxBodyBytes: number;
   maxCandidates: number;
@@ -60,29 +77,34 @@ export interface AppEnv {
  * loadConfig({ GPU_BASE_URL: "http://127.0.0.1:8000" }).gpu?.model; // "gpt2"
  */
 export function loadConfig(env: Env): Config {
-  const parsed = configSchema.safeParse(emptyToUndefined(env));
+  const { MODELS: bucket, ...vars } = env;
+  const parsed = configSchema.safeParse(emptyToUndefined(vars));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ApiError("config_error", `invalid configuration ${issue?.path.join(".")}: ${issue?.message}`);
   }
-  const vars = parsed.data;
+  const data = parsed.data;
   return {
-    gpu: vars.GPU_BASE_URL
+    gpu: data.GPU_BASE_URL
       ? {
-          baseUrl: vars.GPU_BASE_URL.replace(/\/+$/, ""),
-          model: vars.GPU_MODEL,
-          apiKey: vars.GPU_API_KEY,
-          timeoutMs: vars.GPU_TIMEOUT_MS,
-          contextTokens: vars.GPU_CONTEXT_TOKENS,
+          baseUrl: data.GPU_BASE_URL.replace(/\/+$/, ""),
+          model: data.GPU_MODEL,
+          apiKey: data.GPU_API_KEY,
+          timeoutMs: data.GPU_TIMEOUT_MS,
+          contextTokens: data.GPU_CONTEXT_TOKENS,
         }
       : undefined,
-    defaultBackend: vars.DEFAULT_BACKEND,
-    maxBodyBytes: vars.MAX_BODY_BYTES,
-    maxCandidates: vars.MAX_CANDIDATES,
+    edge:
+      bucket && data.EDGE_MODEL_KEY
+        ? { bucket, key: data.EDGE_MODEL_KEY, model: data.EDGE_MODEL, contextTokens: data.EDGE_CONTEXT_TOKENS }
+        : undefined,
+    defaultBackend: data.DEFAULT_BACKEND,
+    maxBodyBytes: data.MAX_BODY_BYTES,
+    maxCandidates: data.MAX_CANDIDATES,
   };
 }
 
-function emptyToUndefined(env: Env): Record<string, string | undefined> {
+function emptyToUndefined(env: Omit<Env, "MODELS">): Record<string, string | undefined> {
   return Object.fromEntries(
     Object.entries(env).map(([key, value]) => [key, typeof value === "string" && value.trim() === "" ? undefined : value]),
   );

@@ -47,11 +47,18 @@ describe("service endpoints", () => {
   it("GET /health reports the configured backends and, on request, whether they answer", async () => {
     const plain = await getJson("/health");
     expect(plain.status).toBe(200);
-    expect(plain.body).toEqual({ status: "ok", backends: [{ id: "gpu", kind: "gpu", model: "gpt2" }] });
+    expect(plain.body).toEqual({
+      status: "ok",
+      backends: [
+        { id: "gpu", kind: "gpu", model: "gpt2" },
+        { id: "edge", kind: "edge", model: "tiny-random-gpt2" },
+      ],
+    });
     const checked = await getJson("/health?check=true");
     expect(checked.body.backends[0]).toMatchObject({ id: "gpu", ok: true });
-    const down = await callWithEnv({ GPU_BASE_URL: "http://127.0.0.1:9" }, "/health?check=true");
+    const down = await callWithEnv({ GPU_BASE_URL: "http://127.0.0.1:9", EDGE_MODEL_KEY: "missing.onnx" }, "/health?check=true");
     expect(down.status).toBe(200);
     expect(down.body.backends[0]).toMatchObject({ id: "gpu", ok: false });
+    expect(down.body.backends[1]).toMatchObject({ id: "edge", ok: false, detail: expect.stringContaining("missing.onnx") });
   });
 });

@@ -73,8 +73,15 @@ describe("client errors", () => {
     expect(reply.body.error.details.limit).toBe(262144);
   });
 
-  it("asking for the edge backend before it is configured is a 503", async () => {
-    expectError(await postJson("/v1/tasks/generate", { prompt: "hi", options: { backend: "edge" } }), 503, "backend_unavailable");
+  it("the edge backend without its model in R2 is a 503 naming the key", async () => {
+    const reply = await callWithEnv({ EDGE_MODEL_KEY: "nowhere/model.onnx" }, "/v1/tasks/generate", { prompt: "hi", options: { backend: "edge" } });
+    expectError(reply, 503, "backend_unavailable");
+    expect(reply.body.error.message).toContain("nowhere/model.onnx");
+  });
+
+  it("the edge backend without a MODELS bucket is a 503", async () => {
+    const reply = await callWithEnv({ MODELS: undefined }, "/v1/tasks/generate", { prompt: "hi", options: { backend: "edge" } });
+    expectError(reply, 503, "backend_unavailable");
   });
 });
 

@@ -1,0 +1,115 @@
+import { BackendError } from "../../errors";
+import type { Generation, InferenceBackend, ScoreRequest, ScoredContinuation } from "../backend";
+import { END_OF_TEXT, END_OF_TEXT_ID, gpt2Tokenizer, type Tokenizer } from "../tokenizer";
+import { generateIds } from "./generate-ids";
+import type { Gpt2Runner } from "./gpt2-runner";
+import { scoreIds } from "./score-ids";
+
+/** How to build an edge backend; the model loader is injected (R2 in the Worker, a file in Node). */
+export interface EdgeBackendSettings {
+  model: string;
+  contextTokens: number;
+  loadRunner: () => Promise<Gpt2Runner>;
+  eosTokenId?: number;
+  tokenizer?: Tokenizer;
+  id?: string;
+}
+
+/**
+ * A GPT-2 ONNX model run in-process with onnxruntime-web, behind the same
+ * interface as the GPU client.
+ *
+ * @example
+ * const edge = createEdgeBackend({ model: "distilgpt2", contextTokens: 1024, loadRunner });
+ * const out = await edge.generate("Q: Who wrote Hamlet?\nA:", { strategy: "greedy", maxTokens: 8, stop: ["\n"] });
+ */
+export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBackend {
+  const id = settings.id ?? "edge";
+  const tokenizer = settings.tokenizer ?? gpt2Tokenizer;
+  const eosTokenId = settings.eosTokenId ?? END_OF_TEXT_ID;
+
+  async function runner(): Promise<Gpt2Runner> {
+    try {
+      return await settings.loadRunner();
+    } catch (error) {
+      if (error instanceof BackendError) throw error;
+      throw new BackendError("backend_unavailable", id, `model could not be loaded: ${(error as Error).message}`);
+    }
+  }
+
+  async function guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof BackendError) throw error;
+      throw new BackendError("backend_error", id, `inference failed: ${(error as Error).message}`);
+    }
+  }
+
+  return {
+    id,
+    kind: "edge",
+    model: settings.model,
+    contextTokens: settings.contextTokens,
+
+    async generate(prompt, decoding, signal): Promise<Generation> {
+      const loaded = await runner();
+      const promptIds = tokenizer.encode(prompt);
+      const out = await guard(() => generateIds(loaded, promptIds, decoding, { eosTokenId, decode: tokenizer.decode, signal }));
+      return {
+        text: out.text,
+        finishReason: out.finishReason,
+        promptTokens: promptIds.length,
+        completionTokens: out.ids.length,
+        ...(out.topLogprobs
+          ? {
+              topLogprobs: out.topLogprobs.map((position) =>
+                position.map((entry) => ({ token: tokenizer.decode([entry.id]), logprob: entry.logprob })),
+              ),
+            }
+          : {}),
+      };
+    },
+
+    async score(requests: ScoreRequest[]): Promise<ScoredContinuation[]> {
+      const loaded = await runner();
+      const items = requests.map((request) => splitRequest(tokenizer, request));
+      const logprobs = await guard(() => scoreIds(loaded, items));
+      return items.map((item, index) => {
+        const values = logprobs[index] ?? [];
+        return {
+          tokens: item.ids.slice(item.from).map((token) => tokenizer.decode([token])),
+          logprobs: values,
+          logprob: values.reduce((sum, value) => sum + value, 0),
+          promptTokens: item.ids.length,
+        };
+      });
+    },
+
+    async health() {
+      try {
+        await runner();
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, detail: (error as Error).message };
+      }
+    },
+  };
+}
+
+/**
+ * Tokenizes context and continuation together, as a server does with echo,
+ * and scores from the first token that holds any continuation byte.
+ */
+function splitRequest(tokenizer: Tokenizer, request: ScoreRequest): { ids: number[]; from: number } {
+  const context = request.context.length > 0 ? request.context : END_OF_TEXT;
+  const ids = tokenizer.encode(context + request.continuation);
+  const contextBytes = new TextEncoder().encode(context).length;
+  let bytes = 0;
+  let from = 0;
+  while (from < ids.length && bytes + tokenizer.tokenBytes(ids[from] as number).length <= contextBytes) {
+    bytes += tokenizer.tokenBytes(ids[from] as number).length;
+    from += 1;
+  }
+  return { ids, from: Math.max(from, 1) };
+}

@@ -1,0 +1,89 @@
+import { Tensor } from "#ort";
+import type { ModelLayout } from "./model-layout";
+import { describeLayout } from "./model-layout";
+import type { InferenceSession } from "./ort-types";
+
+/** The key/value cache after some tokens: the model's present tensors by past-input name. */
+export interface KvCache {
+  length: number;
+  tensors: Record<string, Tensor>;
+}
+
+/** Receives the next-token logits of each fed position (a view, valid only during the call). */
+export type LogitsVisitor = (position: number, logits: Float32Array) => void;
+
+/**
+ * Feeds tokens to a GPT-2 ONNX session with its KV cache, in chunks so the
+ * [chunk, vocab] logits tensor stays small (a 1024-token prompt at once would
+ * be 200 MB of logits).
+ *
+ * @example
+ * const runner = createGpt2Runner(session);
+ * const cache = await runner.feed([464, 3290], undefined, (pos, logits) => console.log(pos, logits.length));
+ */
+export interface Gpt2Runner {
+  readonly layout: ModelLayout;
+  feed(ids: readonly number[], cache: KvCache | undefined, visit?: LogitsVisitor): Promise<KvCache>;
+}
+
+const CHUNK_TOKENS = 64;
+
+/**
+ * Wraps a session whose layout is read from the session itself.
+ *
+ * @example
+ * const runner = createGpt2Runner(await createSession(bytes));
+ */
+export function createGpt2Runner(session: InferenceSession, chunkTokens = CHUNK_TOKENS): Gpt2Runner {
+  const layout = describeLayout(session);
+  const empty = emptyCache(layout);
+
+  async function step(ids: readonly number[], cache: KvCache, visit?: LogitsVisitor): Promise<KvCache> {
+    const total = cache.length + ids.length;
+    const feeds: Record<string, Tensor> = { ...cache.tensors, input_ids: idTensor(layout, ids) };
+    if (layout.hasAttentionMask) feeds.attention_mask = idTensor(layout, new Array<number>(total).fill(1));
+    if (layout.hasPositionIds) feeds.position_ids = idTensor(layout, ids.map((_, i) => cache.length + i));
+    if (layout.hasUseCacheBranch) feeds.use_cache_branch = new Tensor("bool", [cache.length > 0], [1]);
+    const outputs = await session.run(feeds);
+    const logits = outputs.logits;
+    if (!logits) throw new Error("the model returned no logits");
+    if (visit) {
+      const data = logits.data as Float32Array;
+      const vocab = logits.dims.at(-1) as number;
+      ids.forEach((_, i) => visit(cache.length + i, data.subarray(i * vocab, (i + 1) * vocab)));
+    }
+    const tensors: Record<string, Tensor> = {};
+    layout.pastInputs.forEach((names, layer) =>
+      names.forEach((name, k) => {
+        const present = outputs[layout.presentOutputs[layer]?.[k] as string];
+        if (!present) throw new Error(`the model returned no ${layout.presentOutputs[layer]?.[k]}`);
+        tensors[name] = present;
+      }),
+    );
+    return { length: total, tensors };
+  }
+
+  return {
+    layout,
+    async feed(ids, cache, visit) {
+      let current = cache ?? empty;
+      for (let start = 0; start < ids.length; start += chunkTokens) {
+        current = await step(ids.slice(start, start + chunkTokens), current, visit);
+      }
+      return current;
+    },
+  };
+}
+
+function idTensor(layout: ModelLayout, values: readonly number[]): Tensor {
+  return layout.idType === "int32"
+    ? new Tensor("int32", Int32Array.from(values), [1, values.length])
+    : new Tensor("int64", BigInt64Array.from(values, (value) => BigInt(value)), [1, values.length]);
+}
+
+function emptyCache(layout: ModelLayout): KvCache {
+  const dims = layout.kind === "optimum" ? [1, layout.heads, 0, layout.headDim] : [2, 1, layout.heads, 0, layout.headDim];
+  const tensors: Record<string, Tensor> = {};
+  for (const name of layout.pastInputs.flat()) tensors[name] = new Tensor("float32", new Float32Array(0), dims);
+  return { length: 0, tensors };
+}

@@ -1,0 +1,89 @@
+import type { Decoding } from "../backend";
+
+/**
+ * A small seedable PRNG (mulberry32): the same seed gives the same samples in
+ * workerd and Node.
+ *
+ * @example
+ * const next = createRng(42); next(); // 0.6011037519201636
+ */
+export function createRng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Log-softmax of raw logits (what vLLM reports as logprobs).
+ *
+ * @example
+ * logSoftmax(Float32Array.from([0, 0])); // Float64Array [-0.693..., -0.693...]
+ */
+export function logSoftmax(logits: Float32Array): Float64Array {
+  let max = -Infinity;
+  for (const value of logits) if (value > max) max = value;
+  let sum = 0;
+  for (const value of logits) sum += Math.exp(value - max);
+  const logSum = max + Math.log(sum);
+  return Float64Array.from(logits, (value) => value - logSum);
+}
+
+/**
+ * The `count` most likely ids, most likely first.
+ *
+ * @example
+ * topIds(Float32Array.from([0.1, 3, 2]), 2); // [1, 2]
+ */
+export function topIds(values: ArrayLike<number>, count: number): number[] {
+  // Insertion into a short list beats sorting 50k ids for the usual small k.
+  if (count > 64) {
+    const all = Array.from({ length: values.length }, (_, id) => id);
+    return all.sort((a, b) => (values[b] as number) - (values[a] as number) || a - b).slice(0, count);
+  }
+  const best: number[] = [];
+  for (let id = 0; id < values.length; id += 1) {
+    const value = values[id] as number;
+    if (best.length === count && value <= (values[best[count - 1] as number] as number)) continue;
+    let at = best.length;
+    while (at > 0 && value > (values[best[at - 1] as number] as number)) at -= 1;
+    best.splice(at, 0, id);
+    if (best.length > count) best.pop();
+  }
+  return best;
+}
+
+/**
+ * Picks the next token: argmax for greedy (lowest id on ties, like
+ * `torch.argmax`), otherwise temperature, then top-k, then top-p (nucleus)
+ * filtering and a draw from `rng`.
+ *
+ * @example
+ * pickToken(logits, { strategy: "sample", topK: 2, maxTokens: 100 }, createRng(1));
+ */
+export function pickToken(logits: Float32Array, decoding: Decoding, rng: () => number): number {
+  const temperature = decoding.temperature ?? 1;
+  if (decoding.strategy === "greedy" || temperature === 0) return topIds(logits, 1)[0] as number;
+  const k = Math.min(decoding.topK && decoding.topK > 0 ? decoding.topK : logits.length, logits.length);
+  const ids = topIds(logits, k);
+  const top = logits[ids[0] as number] as number;
+  const weights = ids.map((id) => Math.exp(((logits[id] as number) - top) / temperature));
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  let kept = ids.length;
+  if (decoding.topP !== undefined && decoding.topP < 1) {
+    let mass = 0;
+    kept = 0;
+    while (kept < ids.length && mass < decoding.topP * total) mass += weights[kept++] as number;
+  }
+  const keptTotal = weights.slice(0, kept).reduce((sum, weight) => sum + weight, 0);
+  let draw = rng() * keptTotal;
+  for (let i = 0; i < kept; i += 1) {
+    draw -= weights[i] as number;
+    if (draw < 0) return ids[i] as number;
+  }
+  return ids[kept - 1] as number;
+}
