@@ -6,7 +6,9 @@
  * Default: Xenova/distilgpt2, int8-quantized merged decoder.
  */
 import { createHash } from "node:crypto";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -31,21 +33,25 @@ async function download(path: string, target: string): Promise<string> {
   const expected = (response.headers.get("x-linked-etag") ?? "").replaceAll('"', "");
   const total = Number(response.headers.get("content-length") ?? 0);
   const hash = createHash("sha256");
-  const chunks: Uint8Array[] = [];
+  await mkdir(dirname(target), { recursive: true });
+  // Streamed to a .part file: a model can be hundreds of MB, and a cut
+  // download must never be mistaken for a model.
+  const file = createWriteStream(`${target}.part`);
   let received = 0;
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
     hash.update(chunk);
+    if (!file.write(chunk)) await once(file, "drain");
     received += chunk.byteLength;
     drawProgress(path, received, total);
   }
+  file.end();
+  await once(file, "finish");
   process.stderr.write("\n");
   const digest = hash.digest("hex");
   if (/^[0-9a-f]{64}$/.test(expected) && expected !== digest) {
+    await rm(`${target}.part`);
     throw new Error(`${path}: checksum mismatch (expected ${expected}, got ${digest})`);
   }
-  await mkdir(dirname(target), { recursive: true });
-  await writeFile(`${target}.part`, Buffer.concat(chunks));
   await rename(`${target}.part`, target);
   return digest;
 }

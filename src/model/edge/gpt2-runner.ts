@@ -26,25 +26,38 @@ export interface Gpt2Runner {
   feed(ids: readonly number[], cache: KvCache | undefined, visit?: LogitsVisitor): Promise<KvCache>;
 }
 
-const CHUNK_TOKENS = 64;
+/** Optional parts of a runner. */
+export interface RunnerOptions {
+  /** Tokens per forward pass while prefilling (default 64). */
+  chunkTokens?: number;
+  /**
+   * Optimum's split export: `decoder_model.onnx` (no past inputs) for the
+   * first pass, the main session (`decoder_with_past_model.onnx`) after it.
+   */
+  firstPassSession?: InferenceSession;
+}
 
 /**
  * Wraps a session whose layout is read from the session itself.
  *
  * @example
  * const runner = createGpt2Runner(await createSession(bytes));
+ * const split = createGpt2Runner(withPast, { firstPassSession: withoutPast });
  */
-export function createGpt2Runner(session: InferenceSession, chunkTokens = CHUNK_TOKENS): Gpt2Runner {
+export function createGpt2Runner(session: InferenceSession, options: RunnerOptions = {}): Gpt2Runner {
   const layout = describeLayout(session);
   const empty = emptyCache(layout);
+  const chunkTokens = options.chunkTokens ?? 64;
 
   async function step(ids: readonly number[], cache: KvCache, visit?: LogitsVisitor): Promise<KvCache> {
+    const active = cache.length === 0 && options.firstPassSession ? options.firstPassSession : session;
     const total = cache.length + ids.length;
     const feeds: Record<string, Tensor> = { ...cache.tensors, input_ids: idTensor(layout, ids) };
     if (layout.hasAttentionMask) feeds.attention_mask = idTensor(layout, new Array<number>(total).fill(1));
     if (layout.hasPositionIds) feeds.position_ids = idTensor(layout, ids.map((_, i) => cache.length + i));
     if (layout.hasUseCacheBranch) feeds.use_cache_branch = new Tensor("bool", [cache.length > 0], [1]);
-    const outputs = await session.run(feeds);
+    // A session rejects feeds it does not declare (the first-pass model has no past inputs).
+    const outputs = await active.run(Object.fromEntries(active.inputNames.map((name) => [name, feeds[name] as Tensor])));
     const logits = outputs.logits;
     if (!logits) throw new Error("the model returned no logits");
     if (visit) {

@@ -31,7 +31,7 @@ describe("GPT-2 engine on the ONNX Runtime fixture", () => {
     const ids = [98, 464, 318, 257, 3, 14, 900, 12];
     const collect = async (chunk: number) => {
       const rows: number[][] = [];
-      const chunked = createGpt2Runner(await createSession(readFixtureModel()), chunk);
+      const chunked = createGpt2Runner(await createSession(readFixtureModel()), { chunkTokens: chunk });
       await chunked.feed(ids, undefined, (_, logits) => rows.push(Array.from(logits.subarray(0, 20))));
       return rows;
     };
