@@ -29,7 +29,15 @@ export async function loadModelFile(path: string, options?: OrtSessionOptions): 
   return { runner, bytes: bytes.byteLength, ...config };
 }
 
-async function readModelConfig(folder: string): Promise<{ eosTokenId: number; contextTokens: number }> {
+/**
+ * End-of-text id and context length for the model files in `folder`, from
+ * `config.json` (Hugging Face) or `genai_config.json` (onnxruntime-genai),
+ * else GPT-2's; shared with the reference backend, which opens its own session.
+ *
+ * @example
+ * await readModelConfig("../shared/fixtures/tiny-random-gpt2-ort"); // { eosTokenId: 98, contextTokens: 512 }
+ */
+export async function readModelConfig(folder: string): Promise<{ eosTokenId: number; contextTokens: number }> {
   const hf = await readJson(join(folder, "config.json"));
   if (hf) return { eosTokenId: numberOr(hf.eos_token_id, END_OF_TEXT_ID), contextTokens: numberOr(hf.n_positions, 1024) };
   const genai = (await readJson(join(folder, "genai_config.json")))?.model as Record<string, unknown> | undefined;

@@ -3,9 +3,9 @@ import type { OnnxGraphBuilder } from "./onnx-graph";
 
 /**
  * Emits y = x·W + b for one projection and returns y's name. This is the seam
- * for quantized variants: a module can pass its own emitter (MatMulNBits with
- * packed 4-bit blocks, or DequantizeLinear + MatMul for int8) to
- * `buildGpt2Onnx` and every projection in the graph changes with it.
+ * for quantized variants: `gpt2-quantization.ts` picks an emitter per format
+ * (MatMulNBits with packed 4-bit blocks, or dynamically quantized
+ * MatMulInteger for int8) and every projection in the graph changes with it.
  * `name` is the Hugging Face parameter prefix, e.g. "transformer.h.0.attn.c_attn".
  */
 export type EmitLinear = (graph: OnnxGraphBuilder, input: string, linear: LinearWeights, name: string) => string;

@@ -3,14 +3,29 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildGpt2Onnx } from "./build-gpt2-onnx";
 import { GPT2_END_OF_TEXT, GPT2_PRESETS, type Gpt2Config, type Gpt2PresetName } from "./gpt2-config";
+import type { Gpt2Quantization } from "./gpt2-quantization";
 import { createGpt2Weights } from "./gpt2-weights";
 
 // Part of the reuse key: bump whenever the weights or the graph would come out
 // different, or an old file on disk would be taken as current.
 const GENERATOR_VERSION = 1;
 
-export const GENERATED_MODEL_FILE = "decoder_model_merged.onnx";
+/** transformers.js' names, so one folder can hold every variant next to one config.json. */
+export const GENERATED_MODEL_FILES: Record<Gpt2Quantization, string> = {
+  fp32: "decoder_model_merged.onnx",
+  int8: "decoder_model_merged_quantized.onnx",
+  q4: "decoder_model_merged_q4.onnx",
+};
+export const GENERATED_MODEL_FILE = GENERATED_MODEL_FILES.fp32;
 export const GENERATED_CONFIG_FILE = "config.json";
+
+export interface GenerateModelOptions {
+  preset: Gpt2PresetName;
+  seed: number;
+  outDir: string;
+  /** Weight format (default fp32); picks the file name from GENERATED_MODEL_FILES. */
+  quantization?: Gpt2Quantization;
+}
 
 export interface GeneratedModel {
   modelPath: string;
@@ -22,35 +37,46 @@ export interface GeneratedModel {
 }
 
 /**
- * Writes `<outDir>/decoder_model_merged.onnx` and an HF-style `<outDir>/config.json`
- * for a preset and seed. When both already exist for the same preset, seed and
- * generator version and the model's sha256 still matches, nothing is rebuilt.
- * Files are written under a temporary name and renamed, model first and config
- * last, so a concurrent reader never sees a torn or unvouched file.
+ * Writes `<outDir>/decoder_model_merged{,_quantized,_q4}.onnx` (by quantization)
+ * and an HF-style `<outDir>/config.json` for a preset and seed. The config's
+ * `model_files` vouches for each variant written there by sha256; when the
+ * preset, seed and generator version match and the file still hashes to its
+ * entry, nothing is rebuilt. Files are written under a temporary name and
+ * renamed, model first and config last, so a concurrent reader never sees a
+ * torn or unvouched file (two variants written into one folder at once may
+ * drop each other's entry: that only costs a rebuild next time).
  *
  * @example
  * const { modelPath } = await writeGeneratedModel({ preset: "tiny", seed: 1, outDir: "models/generated/tiny-gpt2" });
+ * const q4 = await writeGeneratedModel({ preset: "tiny", seed: 1, outDir: "models/generated/tiny-gpt2", quantization: "q4" });
  */
-export async function writeGeneratedModel(options: { preset: Gpt2PresetName; seed: number; outDir: string }): Promise<GeneratedModel> {
-  const { preset, seed, outDir } = options;
-  const modelPath = join(outDir, GENERATED_MODEL_FILE);
+export async function writeGeneratedModel(options: GenerateModelOptions): Promise<GeneratedModel> {
+  const { preset, seed, outDir, quantization = "fp32" } = options;
+  const fileName = GENERATED_MODEL_FILES[quantization];
+  const modelPath = join(outDir, fileName);
   const configPath = join(outDir, GENERATED_CONFIG_FILE);
-  const existing = await findReusableModel(modelPath, configPath, preset, seed);
-  if (existing) return { modelPath, configPath, ...existing, reused: true };
+  const [configText, existingModel] = await Promise.all([readOptional(configPath, "utf8"), readOptional(modelPath)]);
+  const vouched = readVouchedFiles(configText, preset, seed);
+  if (existingModel !== undefined) {
+    const sha256 = hashBytes(existingModel);
+    if (vouched[fileName] === sha256) return { modelPath, configPath, bytes: existingModel.length, sha256, reused: true };
+  }
 
   const config = GPT2_PRESETS[preset];
   const model = buildGpt2Onnx(config, createGpt2Weights(config, seed), {
+    quantization,
     metadata: { preset, seed: String(seed), generator_version: String(GENERATOR_VERSION) },
   });
   const sha256 = hashBytes(model);
   await mkdir(outDir, { recursive: true });
   await writeAtomically(modelPath, model);
-  await writeAtomically(configPath, `${JSON.stringify(createHfConfig(config, preset, seed, sha256), null, 2)}\n`);
+  const modelFiles = { ...vouched, [fileName]: sha256 };
+  await writeAtomically(configPath, `${JSON.stringify(createHfConfig(config, preset, seed, modelFiles), null, 2)}\n`);
   return { modelPath, configPath, bytes: model.length, sha256, reused: false };
 }
 
 /** The transformers GPT2Config fields loaders read, plus provenance so nobody mistakes it for trained weights. */
-function createHfConfig(config: Gpt2Config, preset: Gpt2PresetName, seed: number, sha256: string): Record<string, unknown> {
+function createHfConfig(config: Gpt2Config, preset: Gpt2PresetName, seed: number, modelFiles: Record<string, string>): Record<string, unknown> {
   return {
     model_type: "gpt2",
     architectures: ["GPT2LMHeadModel"],
@@ -69,22 +95,17 @@ function createHfConfig(config: Gpt2Config, preset: Gpt2PresetName, seed: number
     preset,
     seed,
     generator_version: GENERATOR_VERSION,
-    model_sha256: sha256,
+    model_files: modelFiles,
   };
 }
 
-async function findReusableModel(
-  modelPath: string,
-  configPath: string,
-  preset: Gpt2PresetName,
-  seed: number,
-): Promise<{ bytes: number; sha256: string } | undefined> {
-  const [configText, model] = await Promise.all([readOptional(configPath, "utf8"), readOptional(modelPath)]);
-  if (configText === undefined || model === undefined) return undefined;
-  const stamp = parseStamp(configText);
-  const sha256 = hashBytes(model);
-  const matches = stamp?.preset === preset && stamp.seed === seed && stamp.generator_version === GENERATOR_VERSION && stamp.model_sha256 === sha256;
-  return matches ? { bytes: model.length, sha256 } : undefined;
+/** The config's file → sha256 entries; none when it was written for another preset, seed or generator version. */
+function readVouchedFiles(configText: string | undefined, preset: Gpt2PresetName, seed: number): Record<string, string> {
+  const stamp = configText === undefined ? undefined : parseStamp(configText);
+  const matches = stamp?.preset === preset && stamp.seed === seed && stamp.generator_version === GENERATOR_VERSION;
+  const files = matches ? stamp.model_files : undefined;
+  if (typeof files !== "object" || files === null) return {};
+  return Object.fromEntries(Object.entries(files).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
 }
 
 function parseStamp(text: string): Record<string, unknown> | undefined {

@@ -22,6 +22,8 @@ export interface Decoding {
   seed?: number;
   /** Also return the N most likely alternatives at each generated position. */
   topLogprobs?: number;
+  /** Also return the log-probability of each generated token (confidence for escalation). */
+  tokenLogprobs?: boolean;
 }
 
 /** Why generation ended. */
@@ -35,6 +37,8 @@ export interface Generation {
   completionTokens: number;
   /** Alternatives per generated position, most likely first, when `topLogprobs` was asked. */
   topLogprobs?: Array<Array<{ token: string; logprob: number }>>;
+  /** Log-probability of each generated token, when `tokenLogprobs` or `topLogprobs` was asked. */
+  tokenLogprobs?: number[];
 }
 
 /** A continuation to score after a context; both are plain text. */

@@ -61,6 +61,7 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
         finishReason: out.finishReason,
         promptTokens: promptIds.length,
         completionTokens: out.ids.length,
+        ...(out.tokenLogprobs ? { tokenLogprobs: out.tokenLogprobs } : {}),
         ...(out.topLogprobs
           ? {
               topLogprobs: out.topLogprobs.map((position) =>

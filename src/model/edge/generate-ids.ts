@@ -1,6 +1,6 @@
 import type { Decoding, FinishReason } from "../backend";
 import type { Gpt2Runner } from "./gpt2-runner";
-import { createRng, logSoftmax, pickToken, topIds } from "./sample-token";
+import { createRng, logSumExp, pickToken, topIds } from "./sample-token";
 
 /** Token-level generation result. */
 export interface GeneratedIds {
@@ -9,6 +9,8 @@ export interface GeneratedIds {
   text: string;
   finishReason: FinishReason;
   topLogprobs?: Array<Array<{ id: number; logprob: number }>>;
+  /** Log-probability of each generated id, when `tokenLogprobs` or `topLogprobs` was asked. */
+  tokenLogprobs?: number[];
 }
 
 /** What generation needs besides the model. */
@@ -34,48 +36,55 @@ export async function generateIds(
 ): Promise<GeneratedIds> {
   if (promptIds.length === 0) throw new Error("generation needs at least one prompt token");
   const rng = createRng(decoding.seed ?? Math.floor(Math.random() * 2 ** 32));
-  let next: Float32Array = new Float32Array(0);
-  const keepLast = (_: number, logits: Float32Array) => {
-    next = logits.slice();
+  const wantsLogprobs = Boolean(decoding.tokenLogprobs || decoding.topLogprobs);
+  // One reused buffer for the newest logits; earlier prompt positions are never needed.
+  let next: Float32Array | undefined;
+  let lastPosition = promptIds.length - 1;
+  const keepLast = (position: number, logits: Float32Array) => {
+    if (position !== lastPosition) return;
+    next ??= new Float32Array(logits.length);
+    next.set(logits);
   };
   let cache = await runner.feed(promptIds, undefined, keepLast);
   const ids: number[] = [];
   const alternatives: Array<Array<{ id: number; logprob: number }>> = [];
-  while (ids.length < decoding.maxTokens) {
-    if (options.signal?.aborted) throw new Error("generation cancelled");
-    if (decoding.topLogprobs) {
-      const logprobs = logSoftmax(next);
-      alternatives.push(topIds(logprobs, decoding.topLogprobs).map((id) => ({ id, logprob: logprobs[id] as number })));
-    }
-    const id = pickToken(next, decoding, rng);
-    if (id === options.eosTokenId) return finish(ids, "stop", options, alternatives, decoding);
-    ids.push(id);
-    const stopped = cutAtStop(options.decode(ids), decoding.stop);
-    if (stopped !== undefined) return { ...finish(ids, "stop", options, alternatives, decoding), text: stopped };
-    if (ids.length < decoding.maxTokens) cache = await runner.feed([id], cache, keepLast);
-  }
-  return finish(ids, "length", options, alternatives, decoding);
-}
-
-function finish(
-  ids: number[],
-  finishReason: FinishReason,
-  options: GenerateOptions,
-  alternatives: Array<Array<{ id: number; logprob: number }>>,
-  decoding: Decoding,
-): GeneratedIds {
-  return {
+  const chosen: number[] = [];
+  const finish = (finishReason: FinishReason, text = options.decode(ids)): GeneratedIds => ({
     ids,
-    text: options.decode(ids),
+    text,
     finishReason,
     ...(decoding.topLogprobs ? { topLogprobs: alternatives } : {}),
-  };
+    ...(wantsLogprobs ? { tokenLogprobs: chosen } : {}),
+  });
+  while (ids.length < decoding.maxTokens) {
+    if (options.signal?.aborted) throw new Error("generation cancelled");
+    const logits = next as Float32Array;
+    const id = pickToken(logits, decoding, rng);
+    if (wantsLogprobs) {
+      const logSum = logSumExp(logits);
+      chosen.push((logits[id] as number) - logSum);
+      if (decoding.topLogprobs) {
+        alternatives.push(topIds(logits, decoding.topLogprobs).map((top) => ({ id: top, logprob: (logits[top] as number) - logSum })));
+      }
+    }
+    if (id === options.eosTokenId) return finish("stop");
+    ids.push(id);
+    if (decoding.stop?.length) {
+      const stopped = cutAtStop(options.decode(ids), decoding.stop);
+      if (stopped !== undefined) return finish("stop", stopped);
+    }
+    if (ids.length < decoding.maxTokens) {
+      lastPosition = cache.length;
+      cache = await runner.feed([id], cache, keepLast);
+    }
+  }
+  return finish("length");
 }
 
 /** The text before the earliest stop string, or undefined when none occurs. */
-function cutAtStop(text: string, stops: readonly string[] | undefined): string | undefined {
+function cutAtStop(text: string, stops: readonly string[]): string | undefined {
   let cut: number | undefined;
-  for (const stop of stops ?? []) {
+  for (const stop of stops) {
     const at = text.indexOf(stop);
     if (at >= 0 && (cut === undefined || at < cut)) cut = at;
   }

@@ -53,7 +53,7 @@ export function createGpt2Runner(session: InferenceSession, options: RunnerOptio
     const active = cache.length === 0 && options.firstPassSession ? options.firstPassSession : session;
     const total = cache.length + ids.length;
     const feeds: Record<string, Tensor> = { ...cache.tensors, input_ids: idTensor(layout, ids) };
-    if (layout.hasAttentionMask) feeds.attention_mask = idTensor(layout, new Array<number>(total).fill(1));
+    if (layout.hasAttentionMask) feeds.attention_mask = onesTensor(layout, total);
     if (layout.hasPositionIds) feeds.position_ids = idTensor(layout, ids.map((_, i) => cache.length + i));
     if (layout.hasUseCacheBranch) feeds.use_cache_branch = new Tensor("bool", [cache.length > 0], [1]);
     // A session rejects feeds it does not declare (the first-pass model has no past inputs).
@@ -92,6 +92,13 @@ function idTensor(layout: ModelLayout, values: readonly number[]): Tensor {
   return layout.idType === "int32"
     ? new Tensor("int32", Int32Array.from(values), [1, values.length])
     : new Tensor("int64", BigInt64Array.from(values, (value) => BigInt(value)), [1, values.length]);
+}
+
+/** All-ones mask, filled as a typed array: per-element BigInt conversion grows with context. */
+function onesTensor(layout: ModelLayout, length: number): Tensor {
+  return layout.idType === "int32"
+    ? new Tensor("int32", new Int32Array(length).fill(1), [1, length])
+    : new Tensor("int64", new BigInt64Array(length).fill(1n), [1, length]);
 }
 
 function emptyCache(layout: ModelLayout): KvCache {

@@ -7,17 +7,24 @@ const runners = new Map<string, Promise<Gpt2Runner>>();
 
 /**
  * Loads a GPT-2 ONNX model from the `MODELS` R2 bucket once per isolate and
- * reuses it; a failed load is forgotten so the next request retries.
+ * reuses it; a failed load is forgotten so the next request retries. With
+ * `firstPassKey`, `key` is Optimum's `decoder_with_past_model` and the other
+ * its `decoder_model`, used for the first pass.
  *
  * @example
  * const runner = await loadRunnerFromR2(env.MODELS, "edge/decoder_model_merged.onnx");
  */
-export function loadRunnerFromR2(bucket: R2Bucket, key: string): Promise<Gpt2Runner> {
-  const cached = runners.get(key);
+export function loadRunnerFromR2(bucket: R2Bucket, key: string, firstPassKey?: string): Promise<Gpt2Runner> {
+  const cacheKey = firstPassKey ? `${key}|${firstPassKey}` : key;
+  const cached = runners.get(cacheKey);
   if (cached) return cached;
-  const pending = readModel(bucket, key).then(async (bytes) => createGpt2Runner(await createSession(bytes)));
-  runners.set(key, pending);
-  pending.catch(() => runners.delete(key));
+  const pending = (async () => {
+    const session = await createSession(await readModel(bucket, key));
+    const firstPassSession = firstPassKey ? await createSession(await readModel(bucket, firstPassKey)) : undefined;
+    return createGpt2Runner(session, { firstPassSession });
+  })();
+  runners.set(cacheKey, pending);
+  pending.catch(() => runners.delete(cacheKey));
   return pending;
 }
 

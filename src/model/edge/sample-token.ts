@@ -19,18 +19,30 @@ export function createRng(seed: number): () => number {
 }
 
 /**
- * Log-softmax of raw logits (what vLLM reports as logprobs).
+ * log Σ exp(logits): a token's logprob (what vLLM reports) is its logit minus
+ * this. Indexed loops, since this runs on 50k logits per scored token.
  *
  * @example
- * logSoftmax(Float32Array.from([0, 0])); // Float64Array [-0.693..., -0.693...]
+ * logSumExp(Float32Array.from([0, 0])); // 0.693...
  */
-export function logSoftmax(logits: Float32Array): Float64Array {
+export function logSumExp(logits: Float32Array): number {
   let max = -Infinity;
-  for (const value of logits) if (value > max) max = value;
+  for (let i = 0; i < logits.length; i += 1) if ((logits[i] as number) > max) max = logits[i] as number;
   let sum = 0;
-  for (const value of logits) sum += Math.exp(value - max);
-  const logSum = max + Math.log(sum);
-  return Float64Array.from(logits, (value) => value - logSum);
+  for (let i = 0; i < logits.length; i += 1) sum += Math.exp((logits[i] as number) - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * The most likely id, lowest id on ties (like `torch.argmax`).
+ *
+ * @example
+ * argmax(Float32Array.from([1, 3, 3])); // 1
+ */
+export function argmax(logits: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < logits.length; i += 1) if ((logits[i] as number) > (logits[best] as number)) best = i;
+  return best;
 }
 
 /**
@@ -58,8 +70,7 @@ export function topIds(values: ArrayLike<number>, count: number): number[] {
 }
 
 /**
- * Picks the next token: argmax for greedy (lowest id on ties, like
- * `torch.argmax`), otherwise temperature, then top-k, then top-p (nucleus)
+ * Picks the next token: argmax for greedy, otherwise temperature, then top-k, then top-p (nucleus)
  * filtering and a draw from `rng`.
  *
  * @example
@@ -67,7 +78,7 @@ export function topIds(values: ArrayLike<number>, count: number): number[] {
  */
 export function pickToken(logits: Float32Array, decoding: Decoding, rng: () => number): number {
   const temperature = decoding.temperature ?? 1;
-  if (decoding.strategy === "greedy" || temperature === 0) return topIds(logits, 1)[0] as number;
+  if (decoding.strategy === "greedy" || temperature === 0) return argmax(logits);
   const k = Math.min(decoding.topK && decoding.topK > 0 ? decoding.topK : logits.length, logits.length);
   const ids = topIds(logits, k);
   const top = logits[ids[0] as number] as number;

@@ -1,5 +1,5 @@
 import type { Gpt2Runner, KvCache } from "./gpt2-runner";
-import { logSoftmax } from "./sample-token";
+import { logSumExp } from "./sample-token";
 
 /** A token sequence and the index of its first scored token (at least 1). */
 export interface ScoreItem {
@@ -27,8 +27,8 @@ export async function scoreIds(runner: Gpt2Runner, items: readonly ScoreItem[]):
     const first = items[members[0] as number] as ScoreItem;
     const prefix = first.ids.slice(0, first.from);
     let last = new Float32Array(0);
-    const cache = await runner.feed(prefix, undefined, (_, logits) => {
-      last = logits.slice();
+    const cache = await runner.feed(prefix, undefined, (position, logits) => {
+      if (position === prefix.length - 1) last = logits.slice();
     });
     for (const index of members) results[index] = await scoreContinuation(runner, items[index] as ScoreItem, cache, last);
   }
@@ -39,11 +39,15 @@ async function scoreContinuation(runner: Gpt2Runner, item: ScoreItem, cache: KvC
   const targets = item.ids.slice(item.from);
   const logprobs: number[] = [];
   if (targets.length === 0) return logprobs;
-  logprobs.push(logSoftmax(prefixLogits)[targets[0] as number] as number);
+  logprobs.push(logprobOf(prefixLogits, targets[0] as number));
   // The last target's own logits predict nothing we score, so it is not fed.
   await runner.feed(targets.slice(0, -1), cache, (position, logits) => {
     const target = item.ids[position + 1] as number;
-    logprobs.push(logSoftmax(logits)[target] as number);
+    logprobs.push(logprobOf(logits, target));
   });
   return logprobs;
+}
+
+function logprobOf(logits: Float32Array, id: number): number {
+  return (logits[id] as number) - logSumExp(logits);
 }

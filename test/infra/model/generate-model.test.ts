@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildGpt2Onnx } from "../../../infra/model/build-gpt2-onnx";
 import { writeGeneratedModel } from "../../../infra/model/generate-model";
@@ -46,7 +46,7 @@ describe("writeGeneratedModel", () => {
       eos_token_id: 50256,
       generated: true,
       seed: 1,
-      model_sha256: written.sha256,
+      model_files: { "decoder_model_merged.onnx": written.sha256 },
     });
 
     const modifiedAt = (await stat(written.modelPath)).mtimeMs;
@@ -64,5 +64,26 @@ describe("writeGeneratedModel", () => {
     const other = await writeGeneratedModel({ preset: "tiny", seed: 2, outDir: join(outDir, "a") });
     expect(other.reused).toBe(false);
     expect(other.sha256).not.toBe(first.sha256);
+  });
+
+  it("writes each quantized variant under transformers.js' name next to the others, and reuses each", async () => {
+    const folder = join(outDir, "variants");
+    const fp32 = await writeGeneratedModel({ preset: "tiny", seed: 1, outDir: folder });
+    const int8 = await writeGeneratedModel({ preset: "tiny", seed: 1, outDir: folder, quantization: "int8" });
+    const q4 = await writeGeneratedModel({ preset: "tiny", seed: 1, outDir: folder, quantization: "q4" });
+    expect([fp32, int8, q4].map((model) => basename(model.modelPath))).toEqual([
+      "decoder_model_merged.onnx",
+      "decoder_model_merged_quantized.onnx",
+      "decoder_model_merged_q4.onnx",
+    ]);
+    const config = JSON.parse(await readFile(join(folder, "config.json"), "utf8")) as { model_files: Record<string, string> };
+    expect(config.model_files).toEqual({
+      "decoder_model_merged.onnx": fp32.sha256,
+      "decoder_model_merged_quantized.onnx": int8.sha256,
+      "decoder_model_merged_q4.onnx": q4.sha256,
+    });
+    for (const quantization of ["fp32", "int8", "q4"] as const) {
+      expect((await writeGeneratedModel({ preset: "tiny", seed: 1, outDir: folder, quantization })).reused).toBe(true);
+    }
   });
 });
