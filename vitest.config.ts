@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { TASK_NAMES } from "./src/prompts/registry";
 
 // shared/ sits next to the repo root (here and in CI). workerd cannot read files, so the ORT
 // fixture model reaches the test Worker as a data blob binding; skipped when absent so the
@@ -18,10 +19,21 @@ export default defineConfig({
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              // Tests name `backend: "edge"` when they mean it; auto stays on the stub GPU.
-              bindings: { GPU_BASE_URL: inject("gpuBaseUrl"), GPU_TIMEOUT_MS: "5000", DEFAULT_BACKEND: "gpu", EDGE_MODEL: "tiny-random-gpt2" },
+              // Tests name `backend: "edge"` when they mean it: auto sends every task to the stub GPU,
+              // and fault tests must not open the shared circuit (breaker tests set their own).
+              bindings: {
+                GPU_BASE_URL: inject("gpuBaseUrl"),
+                GPU_TIMEOUT_MS: "5000",
+                EDGE_MODEL: "tiny-random-gpt2",
+                TASK_BACKENDS: JSON.stringify(Object.fromEntries(TASK_NAMES.map((task) => [task, "gpu"]))),
+                BREAKER_FAILURES: "1000",
+                RETRY_BACKOFF_MS: "5",
+              },
               dataBlobBindings: {
                 TINY_GPT2_ONNX: inject("tinyModelPath"),
+                TINY_GPT2_FIRST_PASS_ONNX: inject("tinyFirstPassPath"),
+                TINY_GPT2_INT8_ONNX: inject("tinyQuantized").int8.path,
+                TINY_GPT2_Q4_ONNX: inject("tinyQuantized").q4.path,
                 ...(existsSync(ortFixtureModel) ? { ORT_FIXTURE_PAST_ONNX: ortFixtureModel } : {}),
               },
             },

@@ -3,12 +3,13 @@
  * with the edge model in its local R2 bucket: distilgpt2 when
  * `npm run model:fetch` has fetched it, else the generated tiny random-weight
  * GPT-2 (meaningless outputs, said loudly). When nothing answers at
- * GPU_BASE_URL (default http://127.0.0.1:8000), a scripted stand-in
- * completions server is started there so `backend: "gpu"` answers too.
+ * GPU_BASE_URL (default http://127.0.0.1:8000), the reference backend
+ * (infra/backend: the same model on onnxruntime-node, speaking vLLM's
+ * protocol) is started there so `backend: "gpu"` and fallbacks answer too.
  */
 import { spawn } from "node:child_process";
+import { chooseEngine } from "../infra/backend/choose-engine";
 import { startCompletionsServer } from "../infra/backend/server";
-import { createScriptedEngine } from "../infra/backend/scripted-engine";
 import { chooseLocalModel, seedLocalModel } from "../infra/model/seed-model";
 
 const gpuBaseUrl = process.env.GPU_BASE_URL ?? "http://127.0.0.1:8000";
@@ -22,16 +23,17 @@ async function isAnswering(url: string): Promise<boolean> {
   }
 }
 
-async function startStandInIfNeeded(): Promise<(() => Promise<void>) | undefined> {
+async function startReferenceBackendIfNeeded(modelPath: string): Promise<(() => Promise<void>) | undefined> {
   if (await isAnswering(gpuBaseUrl)) {
     console.log(`using the completions server at ${gpuBaseUrl}`);
     return undefined;
   }
   const { port, hostname } = new URL(gpuBaseUrl);
-  const server = await startCompletionsServer({ engine: createScriptedEngine(), host: hostname, port: Number(port) });
+  const { engine, contextTokens } = await chooseEngine({ modelPath });
+  const server = await startCompletionsServer({ engine, host: hostname, port: Number(port), maxModelLen: contextTokens });
   console.warn(
-    `\n!!! No GPU server at ${gpuBaseUrl}: started a SCRIPTED STAND-IN at ${server.url}.\n` +
-      "!!! Its completions are placeholder text, not model output. Point GPU_BASE_URL at vLLM for real answers.\n",
+    `\n!!! No GPU server at ${gpuBaseUrl}: started the reference backend there (${modelPath} on onnxruntime-node, CPU).\n` +
+      "!!! Point GPU_BASE_URL at vLLM for the big models.\n",
   );
   return server.close;
 }
@@ -44,7 +46,7 @@ if (edgeModel.meaningless) {
       "!!! Run `npm run model:fetch` (distilgpt2 from the Hugging Face hub) and restart for real text.\n",
   );
 }
-const stopStandIn = await startStandInIfNeeded();
+const stopStandIn = await startReferenceBackendIfNeeded(edgeModel.path);
 const wrangler = spawn(
   "npx",
   ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", "--var", `GPU_BASE_URL:${gpuBaseUrl}`, "--var", `EDGE_MODEL:${edgeModel.name}`],

@@ -20,6 +20,15 @@ export const optionsSchema = z
       .optional()
       .openapi({ description: "Extra stop strings, added to the task's own." }),
     include_prompt: z.boolean().default(false).openapi({ description: "Echo the exact prompt sent." }),
+    deadline_ms: z
+      .int()
+      .positive()
+      .optional()
+      .openapi({ description: "Latency budget for the whole request (also the x-deadline-ms header); routing and retries respect it." }),
+    escalate: z
+      .boolean()
+      .optional()
+      .openapi({ description: "answer, complete, choose: re-run on the GPU when the edge answer's confidence is under the configured threshold." }),
     stopword_filter: z
       .boolean()
       .optional()
@@ -47,6 +56,24 @@ const truncationSchema = z.object({
   unit: z.enum(["tokens", "items"]),
 });
 
+const routeSchema = z
+  .object({
+    plan: z.array(z.string()).openapi({ example: ["gpu:vllm-a", "gpu:vllm-b", "edge"] }),
+    attempts: z.array(
+      z.object({
+        backend: z.string(),
+        status: z.enum(["ok", "error", "skipped"]),
+        duration_ms: z.number(),
+        error: z.string().optional(),
+      }),
+    ),
+    reason: z.string(),
+    escalation: z
+      .object({ from: z.string(), to: z.string(), confidence: z.number(), threshold: z.number(), edge_output: z.unknown() })
+      .optional(),
+  })
+  .openapi("Route");
+
 /**
  * The envelope of a task response around the task's own `output` schema.
  *
@@ -65,5 +92,6 @@ export function buildTaskResponseSchema<O extends z.ZodType>(task: string, outpu
     truncation: z.array(truncationSchema).optional(),
     prompt: z.union([z.string(), z.array(z.string())]).optional(),
     timings: z.object({ total_ms: z.number(), backend_ms: z.number() }),
+    route: routeSchema,
   });
 }

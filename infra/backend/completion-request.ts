@@ -25,6 +25,8 @@ export interface CompletionRequest {
   echo: boolean;
   logprobs: number | null;
   stream: boolean;
+  /** vLLM's `stream_options`; usage defaults to on once the object is sent. */
+  streamOptions: { includeUsage: boolean; continuousUsage: boolean } | null;
 }
 
 /** vLLM's `--max-logprobs` default. */
@@ -81,6 +83,7 @@ export function parseCompletionRequest(body: unknown): CompletionRequest {
     throw new ApiError(400, "body: Input should be a valid JSON object");
   }
   const fields = body as Body;
+  const streamOptions = readStreamOptions(fields);
   const logprobs = readOptional(fields, "logprobs", isInteger, "a valid integer") ?? null;
   if (logprobs !== null && logprobs < 0 && logprobs !== -1) {
     throw new ApiError(400, "`logprobs` must be a positive value or -1.", "logprobs");
@@ -100,7 +103,22 @@ export function parseCompletionRequest(body: unknown): CompletionRequest {
     echo: readOptional(fields, "echo", isBoolean, "a valid boolean") ?? false,
     logprobs,
     stream: readOptional(fields, "stream", isBoolean, "a valid boolean") ?? false,
+    streamOptions,
   };
+}
+
+// vLLM validates before field parsing, on the raw body, with Python truthiness: `{}` passes.
+function readStreamOptions(fields: Body): CompletionRequest["streamOptions"] {
+  const value = fields.stream_options;
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "object" || Array.isArray(value)) throw invalid("stream_options", "a valid dictionary or instance of StreamOptions");
+  if (Object.keys(value).length > 0 && fields.stream !== true) {
+    throw new ApiError(400, "Stream options can only be defined when `stream=True`.", "stream_options");
+  }
+  const options = value as Body;
+  const includeUsage = readOptional(options, "include_usage", isBoolean, "a valid boolean") ?? true;
+  const continuous = readOptional(options, "continuous_usage_stats", isBoolean, "a valid boolean") ?? false;
+  return { includeUsage, continuousUsage: includeUsage && continuous };
 }
 
 // Python prints floats with a fractional part ("-1.0"), and vLLM's messages

@@ -2,19 +2,13 @@ import { randomBytes } from "node:crypto";
 import { ApiError } from "./api-error";
 import { checkSamplingParams, type CompletionRequest, type PromptInput } from "./completion-request";
 import type { CompletionEngine, GenerationParams, GenerationResult, ScoredToken } from "./engine";
+import { describeGeneratedEntry, describePromptEntries, formatLogprobs, type CompletionLogprobs } from "./format-logprobs";
 
 /**
  * Runs a validated completions request on an engine and shapes the answer as
- * vLLM's `OpenAIServingCompletion` does (non-streaming).
+ * vLLM's `OpenAIServingCompletion` does; `generateChoices` is the part the
+ * streamed answer (stream-chunks.ts) shares.
  */
-
-/** vLLM's `CompletionLogProbs`. */
-export interface CompletionLogprobs {
-  text_offset: number[];
-  token_logprobs: Array<number | null>;
-  tokens: string[];
-  top_logprobs: Array<Record<string, number> | null>;
-}
 
 /** vLLM's non-streaming `/v1/completions` response. */
 export interface CompletionResponse {
@@ -39,37 +33,6 @@ export interface ServedModel {
   maxModelLen: number;
 }
 
-interface LogprobEntry {
-  token: string;
-  logprob: number | null;
-  top: Record<string, number> | null;
-}
-
-// JSON has no -Infinity; vLLM clamps as OpenAI does.
-const LOWEST_LOGPROB = -9999;
-
-// vLLM's offsets are Python string lengths: code points, not UTF-16 units.
-function countCodePoints(text: string): number {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
-}
-
-function formatLogprobs(entries: readonly LogprobEntry[]): CompletionLogprobs {
-  const out: CompletionLogprobs = { text_offset: [], token_logprobs: [], tokens: [], top_logprobs: [] };
-  let offset = 0;
-  for (const { token, logprob, top } of entries) {
-    out.text_offset.push(offset);
-    offset += countCodePoints(token);
-    out.tokens.push(token);
-    out.token_logprobs.push(logprob === null ? null : Math.max(logprob, LOWEST_LOGPROB));
-    out.top_logprobs.push(
-      top === null ? null : Object.fromEntries(Object.entries(top).map(([text, value]) => [text, Math.max(value, LOWEST_LOGPROB)])),
-    );
-  }
-  return out;
-}
-
 function tokenizePrompt(prompt: PromptInput, engine: CompletionEngine): { ids: number[]; text: string } {
   if (prompt.kind === "text") return { ids: engine.tokenize(prompt.text), text: prompt.text };
   const outOfVocabulary = prompt.ids.find((id) => id >= engine.vocabSize);
@@ -77,35 +40,32 @@ function tokenizePrompt(prompt: PromptInput, engine: CompletionEngine): { ids: n
   return { ids: prompt.ids, text: engine.detokenize(prompt.ids) };
 }
 
-function describeChoice(request: CompletionRequest, prompt: { ids: number[]; text: string }, scored: Array<ScoredToken | null>, result: GenerationResult, engine: CompletionEngine) {
-  const echoOnly = request.echo && request.maxTokens === 0;
-  const promptEntries: LogprobEntry[] = request.echo
-    ? prompt.ids.map((id, index) => ({ token: engine.tokenText(id), logprob: scored[index]?.logprob ?? null, top: scored[index]?.top ?? null }))
-    : [];
-  const generatedEntries: LogprobEntry[] = echoOnly
-    ? []
-    : result.tokens.map((token) => ({ token: token.text, logprob: token.logprob, top: token.top ?? { [token.text]: token.logprob } }));
-  return {
-    text: echoOnly ? prompt.text : request.echo ? prompt.text + result.text : result.text,
-    logprobs: request.logprobs === null ? null : formatLogprobs([...promptEntries, ...generatedEntries]),
-    finish_reason: result.finishReason,
-    stop_reason: result.stopReason,
-  };
+
+/** Token usage as vLLM reports it. */
+export type CompletionUsage = CompletionResponse["usage"];
+
+/** One generated sequence with what its prompt looked like. */
+export interface GeneratedChoice {
+  /** promptIndex * n + sampleIndex, as in vLLM. */
+  index: number;
+  sampleIndex: number;
+  prompt: { ids: number[]; text: string };
+  /** Prompt token logprobs, filled for echo requests with logprobs. */
+  scored: Array<ScoredToken | null>;
+  result: GenerationResult;
 }
 
 /**
- * Answers a completions request: choice `index` is promptIndex * n + j and
- * usage sums over every prompt and choice, as in vLLM.
+ * Checks the request as vLLM does and generates every choice: `n` per prompt.
  *
  * @example
- * const response = await createCompletion(parseCompletionRequest(body), { engine, modelName: "gpt2", maxModelLen: 1024 });
+ * const choices = await generateChoices(parseCompletionRequest(body), served);
  */
-export async function createCompletion(request: CompletionRequest, served: ServedModel): Promise<CompletionResponse> {
+export async function generateChoices(request: CompletionRequest, served: ServedModel): Promise<GeneratedChoice[]> {
   const { engine, modelName, maxModelLen } = served;
   if (request.model !== null && request.model !== modelName) {
     throw new ApiError(404, `The model \`${request.model}\` does not exist.`, "model");
   }
-  if (request.stream) throw new ApiError(400, "streaming not supported by this stub", "stream");
   const prompts = request.prompts.map((prompt) => tokenizePrompt(prompt, engine));
   for (const { ids } of prompts) {
     if (ids.length + request.maxTokens > maxModelLen) {
@@ -121,9 +81,7 @@ export async function createCompletion(request: CompletionRequest, served: Serve
   checkSamplingParams(request, maxTokens, engine.vocabSize);
   if (prompts.some(({ ids }) => ids.length === 0)) throw new ApiError(400, "The decoder prompt cannot be empty");
 
-  const choices: CompletionResponse["choices"] = [];
-  let promptTokens = 0;
-  let completionTokens = 0;
+  const choices: GeneratedChoice[] = [];
   for (const prompt of prompts) {
     const scored = request.echo && request.logprobs !== null ? await engine.scorePrompt(prompt.ids, request.logprobs) : [];
     for (let sampleIndex = 0; sampleIndex < request.n; sampleIndex += 1) {
@@ -137,18 +95,57 @@ export async function createCompletion(request: CompletionRequest, served: Serve
         stop: request.stop,
         logprobs: request.logprobs,
       };
-      const result = await engine.generate(prompt.ids, params);
-      choices.push({ index: choices.length, ...describeChoice(request, prompt, scored, result, engine) });
-      completionTokens += result.tokens.length;
+      choices.push({ index: choices.length, sampleIndex, prompt, scored, result: await engine.generate(prompt.ids, params) });
     }
-    promptTokens += prompt.ids.length;
   }
+  return choices;
+}
+
+/**
+ * Usage summed as vLLM does: each prompt once, every choice's tokens.
+ *
+ * @example
+ * sumUsage(await generateChoices(request, served)); // { prompt_tokens: 5, total_tokens: 21, completion_tokens: 16 }
+ */
+export function sumUsage(choices: readonly GeneratedChoice[]): CompletionUsage {
+  let promptTokens = 0;
+  let completionTokens = 0;
+  for (const { sampleIndex, prompt, result } of choices) {
+    if (sampleIndex === 0) promptTokens += prompt.ids.length;
+    completionTokens += result.tokens.length;
+  }
+  return { prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens, completion_tokens: completionTokens };
+}
+
+function describeChoice(request: CompletionRequest, choice: GeneratedChoice, engine: CompletionEngine): CompletionResponse["choices"][number] {
+  const { prompt, scored, result } = choice;
+  const echoOnly = request.echo && request.maxTokens === 0;
+  const promptEntries = request.echo ? describePromptEntries(prompt.ids, scored, engine) : [];
+  const generatedEntries = echoOnly ? [] : result.tokens.map(describeGeneratedEntry);
+  return {
+    index: choice.index,
+    text: echoOnly ? prompt.text : request.echo ? prompt.text + result.text : result.text,
+    logprobs: request.logprobs === null ? null : formatLogprobs([...promptEntries, ...generatedEntries]),
+    finish_reason: result.finishReason,
+    stop_reason: result.stopReason,
+  };
+}
+
+/**
+ * Answers a non-streaming completions request: choice `index` is
+ * promptIndex * n + j and usage sums over every prompt and choice, as in vLLM.
+ *
+ * @example
+ * const response = await createCompletion(parseCompletionRequest(body), { engine, modelName: "gpt2", maxModelLen: 1024 });
+ */
+export async function createCompletion(request: CompletionRequest, served: ServedModel): Promise<CompletionResponse> {
+  const choices = await generateChoices(request, served);
   return {
     id: `cmpl-${randomBytes(16).toString("hex")}`,
     object: "text_completion",
     created: Math.floor(Date.now() / 1000),
-    model: modelName,
-    choices,
-    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens, completion_tokens: completionTokens },
+    model: served.modelName,
+    choices: choices.map((choice) => describeChoice(request, choice, served.engine)),
+    usage: sumUsage(choices),
   };
 }

@@ -1,18 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApiError, formatApiError } from "./api-error";
-import { parseCompletionRequest, readPromptTexts } from "./completion-request";
-import { createCompletion, type ServedModel } from "./create-completion";
+import { formatApiError } from "./api-error";
 import type { CompletionEngine } from "./engine";
-import { findFault, sendFault } from "./faults";
-import { readBody, readHeaders, sendJson } from "./http-io";
-import { createRequestLog, type RequestLog } from "./request-log";
+import { createFaultControl, type FaultControl } from "./fault-control";
+import { sendJson } from "./http-io";
+import { createRequestLog } from "./request-log";
+import { serveCompletion, type CompletionContext } from "./serve-completion";
 import { handleStubControl } from "./stub-control-routes";
 
 /**
  * An HTTP server speaking vLLM's OpenAI-compatible completions API
- * (`POST /v1/completions` without streaming, `GET /v1/models`, `GET /health`)
- * in front of any `CompletionEngine`, for tests and local development.
+ * (`POST /v1/completions`, streamed with `stream: true`, `GET /v1/models`,
+ * `GET /health`) in front of any `CompletionEngine`, for tests and local
+ * development.
  *
  * Fault markers, anywhere in any prompt of a completions request:
  * - `[[fault:500]]`       HTTP 500 with a vLLM error body
@@ -21,8 +21,15 @@ import { handleStubControl } from "./stub-control-routes";
  * - `[[fault:bad-shape]]` HTTP 200 with `{"choices": "nope"}`
  * - `[[fault:hang]]`      no answer until the client disconnects or the server closes
  * - `[[fault:reset]]`     the socket is destroyed without a response
+ * - `[[fault:cut-stream]]` a few chunks, then the socket is destroyed (no finish_reason,
+ *                          no [DONE]); a non-streamed answer is cut halfway instead
+ * - `[[fault:stream-malformed]]` a chunk whose data is not JSON, amid the normal stream
+ * - `[[fault:stream-no-finish]]` the whole stream and [DONE], but no finish_reason
+ * - `[[fault:stream-stall]]` a few chunks, then silence
+ * The `stream-*` markers leave non-streamed answers alone.
  *
- * Test control (not vLLM): `POST /__stub/scripts`, `GET /__stub/requests?contains=`.
+ * Test control (not vLLM): `POST /__stub/scripts`, `GET /__stub/requests?contains=`,
+ * `POST|DELETE /__stub/faults` (server-wide faults, see fault-control.ts), `GET /__stub/stats`.
  */
 
 /** How to start the server. */
@@ -46,51 +53,31 @@ export interface CompletionsServer {
 
 const MAX_LOGGED_REQUESTS = 5000;
 
-async function serveCompletion(req: IncomingMessage, res: ServerResponse, served: ServedModel, log: RequestLog): Promise<void> {
-  const raw = await readBody(req);
-  let body: unknown;
-  let parseError: string | undefined;
-  try {
-    body = JSON.parse(raw);
-  } catch (error) {
-    parseError = error instanceof Error ? error.message : String(error);
-  }
-  const promptTexts = parseError === undefined ? readPromptTexts(body, served.engine) : [raw];
-  log.record({ method: "POST", path: "/v1/completions", headers: readHeaders(req), body: parseError === undefined ? body : raw }, promptTexts);
-  const fault = findFault(promptTexts);
-  if (fault) return sendFault(fault, req, res);
-  if (parseError !== undefined) return sendJson(res, 400, formatApiError(400, `JSON decode error: ${parseError}`));
-  try {
-    sendJson(res, 200, await createCompletion(parseCompletionRequest(body), served));
-  } catch (error) {
-    if (error instanceof ApiError) return sendJson(res, error.status, error.toBody());
-    sendJson(res, 500, formatApiError(500, error instanceof Error ? error.message : String(error)));
-  }
-}
-
-function sendEmpty(res: ServerResponse): void {
-  res.writeHead(200, { "content-length": 0 });
+// vLLM answers /health with an empty body: 200, or 503 once its engine is dead.
+function sendHealth(res: ServerResponse, faults: FaultControl): void {
+  res.writeHead(faults.healthy() ? 200 : 503, { "content-length": 0 });
   res.end();
 }
 
-function describeModels(served: ServedModel, created: number) {
+function describeModels(served: CompletionContext["served"], created: number) {
   return {
     object: "list",
     data: [{ id: served.modelName, object: "model", created, owned_by: "vllm", max_model_len: served.maxModelLen }],
   };
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, served: ServedModel, log: RequestLog, apiKey: string | undefined): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, context: CompletionContext, apiKey: string | undefined): Promise<void> {
+  const { served, log, faults } = context;
   const url = new URL(req.url ?? "/", "http://stub.invalid");
   const method = req.method ?? "GET";
-  if (url.pathname.startsWith("/__stub/")) return handleStubControl(req, res, url, { engine: served.engine, log });
+  if (url.pathname.startsWith("/__stub/")) return handleStubControl(req, res, url, { engine: served.engine, log, faults });
   if (apiKey !== undefined && url.pathname.startsWith("/v1") && method !== "OPTIONS" && req.headers.authorization !== `Bearer ${apiKey}`) {
     return sendJson(res, 401, { error: "Unauthorized" });
   }
   const routes: Record<string, [string, () => void | Promise<void>]> = {
-    "/health": ["GET", () => sendEmpty(res)],
+    "/health": ["GET", () => sendHealth(res, faults)],
     "/v1/models": ["GET", () => sendJson(res, 200, describeModels(served, Math.floor(Date.now() / 1000)))],
-    "/v1/completions": ["POST", () => serveCompletion(req, res, served, log)],
+    "/v1/completions": ["POST", () => serveCompletion(req, res, context)],
   };
   const found = routes[url.pathname];
   if (!found) return sendJson(res, 404, { detail: "Not Found" });
@@ -107,10 +94,13 @@ async function route(req: IncomingMessage, res: ServerResponse, served: ServedMo
  * await server.close();
  */
 export async function startCompletionsServer(options: CompletionsServerOptions): Promise<CompletionsServer> {
-  const served: ServedModel = { engine: options.engine, modelName: options.modelName ?? "gpt2", maxModelLen: options.maxModelLen ?? 1024 };
-  const log = createRequestLog(MAX_LOGGED_REQUESTS);
+  const context: CompletionContext = {
+    served: { engine: options.engine, modelName: options.modelName ?? "gpt2", maxModelLen: options.maxModelLen ?? 1024 },
+    log: createRequestLog(MAX_LOGGED_REQUESTS),
+    faults: createFaultControl(),
+  };
   const server = createServer((req, res) => {
-    route(req, res, served, log, options.apiKey).catch((error: unknown) => {
+    route(req, res, context, options.apiKey).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, formatApiError(500, error instanceof Error ? error.message : String(error)));
       else res.destroy();
     });
@@ -126,7 +116,7 @@ export async function startCompletionsServer(options: CompletionsServerOptions):
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
-        // Hung fault requests and idle keep-alive sockets would hold close() open.
+        // Hung or stalled fault requests and idle keep-alive sockets would hold close() open.
         server.closeAllConnections();
       }),
   };

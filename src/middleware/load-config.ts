@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { loadConfig, type AppEnv } from "../env";
+import { loadConfig } from "../config";
+import type { AppEnv } from "../env";
 
 /**
  * Parses the bindings into `c.var.config` for every request.

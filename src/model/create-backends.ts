@@ -1,31 +1,28 @@
 import type { Config } from "../env";
-import type { BackendKind, InferenceBackend } from "./backend";
+import type { InferenceBackend } from "./backend";
 import { createEdgeBackend } from "./edge/edge-backend";
 import { loadRunnerFromR2 } from "./edge/load-from-r2";
 import { createGpuBackend } from "./gpu/gpu-backend";
 
-/** The backends a deployment has configured, by kind. */
-export type BackendSet = Partial<Record<BackendKind, InferenceBackend>>;
-
 /**
- * Builds the configured backends; a kind without configuration is absent.
+ * Builds every configured backend: each GPU server, then the edge model.
  * Cheap: the edge model itself is loaded on first use and cached per isolate.
  *
  * @example
- * createBackends(loadConfig(env)).gpu?.model; // "gpt2"
+ * createBackends(loadConfig(env)).map((backend) => backend.id); // ["gpu:vllm-a", "gpu:vllm-b", "edge"]
  */
-export function createBackends(config: Config, fetchImpl?: typeof fetch): BackendSet {
-  const { gpu, edge } = config;
-  return {
-    ...(gpu ? { gpu: createGpuBackend(gpu, fetchImpl) } : {}),
+export function createBackends(config: Config, fetchImpl?: typeof fetch): InferenceBackend[] {
+  const { edge } = config;
+  return [
+    ...config.gpu.map((settings) => createGpuBackend(settings, fetchImpl, settings.id)),
     ...(edge
-      ? {
-          edge: createEdgeBackend({
+      ? [
+          createEdgeBackend({
             model: edge.model,
             contextTokens: edge.contextTokens,
-            loadRunner: () => loadRunnerFromR2(edge.bucket, edge.key),
+            loadRunner: () => loadRunnerFromR2(edge.bucket, edge.key, edge.firstPassKey),
           }),
-        }
-      : {}),
-  };
+        ]
+      : []),
+  ];
 }

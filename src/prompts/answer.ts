@@ -56,6 +56,7 @@ export const answerTask: TaskModule<Input, Output> = {
   output,
   example: { question: "who discovered penicillin" },
   decoding: { strategy: "greedy", maxTokens: 32, stop: ["\n"] },
+  confidence: "mean_logprob",
   build(value, ctx) {
     const truncation: Truncation[] = [];
     const question = `Q: ${value.question.trim()}\nA:`;

@@ -113,6 +113,7 @@ export const chooseTask: TaskModule<Input, Output> = {
     mode: "partial",
   },
   decoding: null,
+  confidence: "top_probability",
   build(value, ctx) {
     if (value.candidates.length > ctx.maxCandidates) {
       throw new ApiError("invalid_request", `at most ${ctx.maxCandidates} candidates are allowed`, {

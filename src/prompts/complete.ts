@@ -85,6 +85,7 @@ export const completeTask: TaskModule<Input, Output> = {
     text: "She fumbled in the dark until her fingers closed around the matches. With a shaking hand she lit the old oil",
   },
   decoding: { strategy: "greedy", maxTokens: 5 },
+  confidence: "mean_logprob",
   build(value, ctx) {
     const { prompt, truncation } = buildPrompt(value, ctx);
     const decoding = isFilterOn(ctx) ? { ...ctx.decoding, topLogprobs: ALTERNATIVES } : ctx.decoding;

@@ -94,6 +94,12 @@ export interface TaskModule<I = unknown, O = unknown> {
   example: I;
   /** The paper's decoding rule; `null` for tasks that only score. */
   decoding: Decoding | null;
+  /**
+   * How sure an answer is, for `options.escalate`: the mean log-probability
+   * of the generated tokens, or the top candidate's probability. Tasks
+   * without it are never escalated.
+   */
+  confidence?: "mean_logprob" | "top_probability";
   build(input: I, ctx: BuildContext): PromptPlan;
   postprocess(result: StepResult, input: I, ctx: BuildContext): O | FollowUp<O>;
 }

@@ -37,7 +37,7 @@ const route = createRoute({
 export function registerHealth(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const check = c.req.valid("query").check === "true";
-    const backends = Object.values(createBackends(c.var.config));
+    const backends = createBackends(c.var.config);
     const described = await Promise.all(
       backends.map(async (backend) => ({
         id: backend.id,

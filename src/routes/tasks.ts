@@ -3,11 +3,22 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { createBackends } from "../model/create-backends";
 import { gpt2Tokenizer } from "../model/tokenizer";
-import { runTask } from "../pipeline";
+import { runTask, type TaskRun } from "../pipeline";
 import { TASKS, TASK_NAMES } from "../prompts/registry";
 import type { TaskModule } from "../prompts/types";
+import { CircuitBreakers, type BreakerSettings } from "../routing/circuit-breaker";
 import { optionsSchema, type TaskRequestOptions } from "../schemas";
 import { buildTaskRoute } from "./task-route";
+
+/** Circuit state lives per isolate, shared by all requests it serves (one set per breaker settings). */
+const breakerSets = new Map<string, CircuitBreakers>();
+
+function breakersFor(settings: BreakerSettings): CircuitBreakers {
+  const key = JSON.stringify(settings);
+  let set = breakerSets.get(key);
+  if (!set) breakerSets.set(key, (set = new CircuitBreakers(settings)));
+  return set;
+}
 
 /**
  * Mounts `POST /v1/tasks/{task}` for every registered task, plus a catch-all
@@ -23,13 +34,19 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
       const started = Date.now();
       const { options: rawOptions, ...input } = c.req.valid("json" as never) as Record<string, unknown>;
       const options: TaskRequestOptions = optionsSchema.parse(rawOptions ?? {});
+      const header = c.req.header("x-deadline-ms");
+      if (options.deadline_ms === undefined && header !== undefined) options.deadline_ms = parseDeadline(header);
       const config = c.var.config;
       const run = await runTask(task, input, options, {
         config,
         backends: createBackends(config),
         tokenizer: gpt2Tokenizer,
-        signal: c.req.raw.signal,
+        breakers: breakersFor(config.breaker),
+        now: Date.now,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        random: Math.random,
       });
+      c.header("server-timing", describeTimings(run));
       return c.json(
         {
           task: task.name,
@@ -41,7 +58,11 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
           truncated: run.truncation.length > 0,
           ...(run.truncation.length > 0 ? { truncation: run.truncation } : {}),
           ...(options.include_prompt ? { prompt: run.prompt } : {}),
-          timings: { total_ms: Date.now() - started, backend_ms: run.backendMs },
+          timings: {
+            total_ms: Date.now() - started,
+            backend_ms: run.route.attempts.reduce((sum, attempt) => sum + attempt.duration_ms, 0),
+          },
+          route: run.route,
         },
         200,
       );
@@ -53,4 +74,19 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
   app.on(["GET", "PUT", "PATCH", "DELETE"], "/v1/tasks/:task", (c) => {
     throw new ApiError("method_not_allowed", `${c.req.method} is not allowed here; POST the task input as JSON`);
   });
+}
+
+function parseDeadline(header: string): number {
+  const value = Number(header);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new ApiError("invalid_request", "x-deadline-ms must be a positive integer of milliseconds", { path: ["x-deadline-ms"] });
+  }
+  return value;
+}
+
+/** One Server-Timing entry per attempt, in order: `a0-gpu-vllm-a;dur=12;desc="ok"`. */
+function describeTimings(run: TaskRun): string {
+  return run.route.attempts
+    .map((attempt, index) => `a${index}-${attempt.backend.replace(/[^A-Za-z0-9_-]/g, "-")};dur=${attempt.duration_ms};desc="${attempt.status}"`)
+    .join(", ");
 }

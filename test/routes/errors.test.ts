@@ -73,10 +73,11 @@ describe("client errors", () => {
     expect(reply.body.error.details.limit).toBe(262144);
   });
 
-  it("the edge backend without its model in R2 is a 503 naming the key", async () => {
+  it("the edge backend without its model in R2 is a 503 naming the key, not retried", async () => {
     const reply = await callWithEnv({ EDGE_MODEL_KEY: "nowhere/model.onnx" }, "/v1/tasks/generate", { prompt: "hi", options: { backend: "edge" } });
     expectError(reply, 503, "backend_unavailable");
     expect(reply.body.error.message).toContain("nowhere/model.onnx");
+    expect(reply.body.error.details.attempts).toHaveLength(1);
   });
 
   it("the edge backend without a MODELS bucket is a 503", async () => {
@@ -86,37 +87,49 @@ describe("client errors", () => {
 });
 
 describe("backend failures", () => {
+  const gpu = { backend: "gpu" as const };
+  type AttemptBody = { backend: string; status: string; error?: string };
+
   it.each([
     ["an HTTP 500", "500"],
     ["an HTTP 429", "429"],
     ["truncated JSON", "malformed"],
     ["JSON of the wrong shape", "bad-shape"],
     ["a reset connection", "reset"],
-  ])("%s is a 502 naming the backend", async (_name, fault) => {
-    const reply = await postJson("/v1/tasks/answer", { question: `[[fault:${fault}]] ${uniqueMarker("f")}` });
+  ])("%s is retried, then a 502 listing every attempt", async (_name, fault) => {
+    const reply = await postJson("/v1/tasks/answer", { question: `[[fault:${fault}]] ${uniqueMarker("f")}`, options: gpu });
     expectError(reply, 502, "backend_error");
-    expect(reply.body.error.details.backend).toBe("gpu");
+    const attempts = reply.body.error.details.attempts as AttemptBody[];
+    expect(attempts.map((attempt) => [attempt.backend, attempt.status])).toEqual([["gpu", "error"], ["gpu", "error"], ["gpu", "error"]]);
   });
 
-  it("a hanging backend is a 504 after GPU_TIMEOUT_MS", async () => {
-    const reply = await callWithEnv({ GPU_TIMEOUT_MS: "300" }, "/v1/tasks/answer", { question: "[[fault:hang]] why?" });
+  it("a hanging backend is a 504 after GPU_TIMEOUT_MS per try", async () => {
+    const reply = await callWithEnv({ GPU_TIMEOUT_MS: "300", RETRY_MAX_TRIES: "2" }, "/v1/tasks/answer", {
+      question: "[[fault:hang]] why?",
+      options: gpu,
+    });
     expectError(reply, 504, "backend_timeout");
-    expect(reply.body.error.message).toContain("300 ms");
+    const attempts = reply.body.error.details.attempts as AttemptBody[];
+    expect(attempts).toHaveLength(2);
+    expect(attempts[0]?.error).toContain("300 ms");
   });
 
   it("a refused connection is a 502", async () => {
-    const reply = await callWithEnv({ GPU_BASE_URL: "http://127.0.0.1:9" }, "/v1/tasks/answer", { question: "q?" });
+    const reply = await callWithEnv({ GPU_BASE_URL: "http://127.0.0.1:9" }, "/v1/tasks/answer", { question: "q?", options: gpu });
     expectError(reply, 502, "backend_error");
   });
 
-  it("a backend that rejects the request is a 502 carrying its status", async () => {
-    const reply = await callWithEnv({ GPU_MODEL: "no-such-model" }, "/v1/tasks/answer", { question: "q?" });
+  it("a backend that rejects the request (4xx) is not retried", async () => {
+    const reply = await callWithEnv({ GPU_MODEL: "no-such-model" }, "/v1/tasks/answer", { question: "q?", options: gpu });
     expectError(reply, 502, "backend_error");
-    expect(reply.body.error.details.upstream_status).toBe(404);
+    const attempts = reply.body.error.details.attempts as AttemptBody[];
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]?.error).toContain("HTTP 404");
   });
 
-  it("no GPU configured is a 503", async () => {
-    expectError(await callWithEnv({ GPU_BASE_URL: "" }, "/v1/tasks/answer", { question: "q?" }), 503, "backend_unavailable");
+  it("asking for the GPU when none is configured is a 503", async () => {
+    const reply = await callWithEnv({ GPU_BASE_URL: "" }, "/v1/tasks/answer", { question: "q?", options: gpu });
+    expectError(reply, 503, "backend_unavailable");
   });
 });
 

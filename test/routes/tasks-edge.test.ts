@@ -2,17 +2,26 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { Env } from "../../src/env";
 import { TASKS, TASK_NAMES } from "../../src/prompts/registry";
-import { postJson } from "../support/call-router";
+import { callWithEnv, postJson } from "../support/call-router";
 
 // Every task on the edge backend inside workerd: the generated tiny GPT-2 from
 // the local R2 bucket, run by onnxruntime-web's precompiled wasm module.
 const golden = inject("edgeGolden");
 const edge = { backend: "edge" as const };
 
+function readBinding(name: string): ArrayBuffer {
+  const bytes: unknown = Reflect.get(env, name);
+  if (!(bytes instanceof ArrayBuffer)) throw new Error(`${name} binding missing (see vitest.config.ts)`);
+  return bytes;
+}
+
 beforeAll(async () => {
-  const bytes: unknown = Reflect.get(env, "TINY_GPT2_ONNX");
-  if (!(bytes instanceof ArrayBuffer)) throw new Error("TINY_GPT2_ONNX binding missing (see vitest.config.ts)");
-  await (env as unknown as Env).MODELS?.put("edge/decoder_model_merged.onnx", bytes);
+  const models = (env as unknown as Env).MODELS as R2Bucket;
+  await models.put("edge/decoder_model_merged.onnx", readBinding("TINY_GPT2_ONNX"));
+  await models.put("split/decoder_with_past_model.onnx", readBinding("TINY_GPT2_ONNX"));
+  await models.put("split/decoder_model.onnx", readBinding("TINY_GPT2_FIRST_PASS_ONNX"));
+  await models.put("quantized/decoder_model_merged_quantized.onnx", readBinding("TINY_GPT2_INT8_ONNX"));
+  await models.put("quantized/decoder_model_merged_q4.onnx", readBinding("TINY_GPT2_Q4_ONNX"));
 });
 
 describe("tasks on the edge backend", () => {
@@ -29,6 +38,28 @@ describe("tasks on the edge backend", () => {
     const reply = await postJson("/v1/tasks/generate", { prompt, options: { ...edge, temperature: 0, max_tokens: maxTokens } });
     expect(reply.status).toBe(200);
     expect(reply.body.output.text).toBe(text);
+  });
+
+  it("runs Optimum's split decoder pair from R2 with the same output", async () => {
+    const [{ prompt, maxTokens, text }] = golden.greedy as [(typeof golden.greedy)[number]];
+    const split = { EDGE_MODEL_KEY: "split/decoder_with_past_model.onnx", EDGE_FIRST_PASS_MODEL_KEY: "split/decoder_model.onnx" };
+    const reply = await callWithEnv(split, "/v1/tasks/generate", { prompt, options: { ...edge, temperature: 0, max_tokens: maxTokens } });
+    expect(reply.status).toBe(200);
+    expect(reply.body.output.text).toBe(text);
+  });
+
+  it.each([
+    ["int8 (DynamicQuantizeLinear + MatMulInteger)", "int8", "quantized/decoder_model_merged_quantized.onnx"],
+    ["q4 (MatMulNBits + GatherBlockQuantized)", "q4", "quantized/decoder_model_merged_q4.onnx"],
+  ] as const)("a %s model decodes from R2 exactly as in Node", async (_name, variant, key) => {
+    const variantGolden = inject("tinyQuantized")[variant].golden;
+    for (const { prompt, maxTokens, text } of variantGolden.greedy) {
+      const reply = await callWithEnv({ EDGE_MODEL_KEY: key }, "/v1/tasks/generate", { prompt, options: { ...edge, temperature: 0, max_tokens: maxTokens } });
+      expect(reply.status).toBe(200);
+      expect(reply.body.output.text).toBe(text);
+    }
+    const score = await callWithEnv({ EDGE_MODEL_KEY: key }, "/v1/tasks/score", { text: variantGolden.score.text, options: edge });
+    expect(score.body.output.logprob).toBeCloseTo(variantGolden.score.logprob, 4);
   });
 
   it("scores like the Node engine", async () => {

@@ -7,7 +7,15 @@ export interface EdgeGolden {
 declare module "vitest" {
   export interface ProvidedContext {
     gpuBaseUrl: string;
+    /** A second healthy stub server. */
+    gpuBaseUrlB: string;
+    /** A stub server for tests that set server-wide faults (`setFaults`); one test file at a time. */
+    gpuBaseUrlFaulty: string;
+    /** Server-wide faults for test/routes/routing.test.ts only. */
+    gpuBaseUrlRouting: string;
     tinyModelPath: string;
+    tinyFirstPassPath: string;
     edgeGolden: EdgeGolden;
+    tinyQuantized: Record<"int8" | "q4", { path: string; golden: EdgeGolden }>;
   }
 }

@@ -1,3 +1,4 @@
+import type { FaultConfig, FaultStats } from "../../infra/backend/fault-control";
 import type { ScriptRule } from "../../infra/backend/script-rules";
 
 /**
@@ -7,7 +8,7 @@ import type { ScriptRule } from "../../infra/backend/script-rules";
  * and scripts and looks up requests by that marker.
  */
 
-export type { ScriptRule };
+export type { FaultConfig, FaultStats, ScriptRule };
 
 /** A completions request the stub received. */
 export interface RecordedRequest {
@@ -56,4 +57,46 @@ export async function findRequests(baseUrl: string, contains: string): Promise<R
   if (!response.ok) throw new Error(`reading the stub's requests failed: ${response.status} ${await response.text()}`);
   const { requests } = (await response.json()) as { requests: RecordedRequest[] };
   return requests;
+}
+
+/**
+ * Makes the whole server misbehave (see infra/backend/fault-control.ts) and
+ * restarts its stats. Only on a server of its own (`gpuBaseUrlFaulty`):
+ * the shared stub serves every test file at once.
+ *
+ * @example
+ * await setFaults(inject("gpuBaseUrlFaulty"), { mode: "500", rate: 0.5, seed: 7 });
+ */
+export async function setFaults(baseUrl: string, config: FaultConfig): Promise<void> {
+  const response = await fetch(`${baseUrl}/__stub/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(config),
+  });
+  if (!response.ok) throw new Error(`setting stub faults failed: ${response.status} ${await response.text()}`);
+  await response.body?.cancel();
+}
+
+/**
+ * Turns server-wide faults off; the stats stay readable.
+ *
+ * @example
+ * afterEach(() => clearFaults(inject("gpuBaseUrlFaulty")));
+ */
+export async function clearFaults(baseUrl: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/__stub/faults`, { method: "DELETE" });
+  if (!response.ok) throw new Error(`clearing stub faults failed: ${response.status} ${await response.text()}`);
+  await response.body?.cancel();
+}
+
+/**
+ * Completions requests and injected faults since faults were last set.
+ *
+ * @example
+ * expect(await readStats(url)).toMatchObject({ requests: 3, faulted: 1, by_mode: { "500": 1 } });
+ */
+export async function readStats(baseUrl: string): Promise<FaultStats> {
+  const response = await fetch(`${baseUrl}/__stub/stats`);
+  if (!response.ok) throw new Error(`reading stub stats failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as FaultStats;
 }

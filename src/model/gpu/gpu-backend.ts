@@ -4,11 +4,14 @@ import type { Generation, InferenceBackend, ScoreRequest, ScoredContinuation } f
 import { END_OF_TEXT } from "../tokenizer";
 import { alignContinuation } from "./align-logprobs";
 import { postCompletion, type CompletionTarget } from "./post-completion";
+import { streamCompletion } from "./stream-completion";
 import { buildGenerateBody, buildScoreBody, type CompletionChoice } from "./wire";
 
 /**
  * A backend on any OpenAI-compatible completions server: vLLM first, also
- * TGI's and llama.cpp's OpenAI modes. `fetch` is injected so tests and other
+ * TGI's and llama.cpp's OpenAI modes. Generations stream unless
+ * `settings.stream` is false (a cut stream is an error, never a shorter
+ * answer); scoring never streams. `fetch` is injected so tests and other
  * runtimes can supply their own.
  *
  * @example
@@ -35,9 +38,11 @@ export function createGpuBackend(
     contextTokens: settings.contextTokens,
 
     async generate(prompt, decoding, signal): Promise<Generation> {
-      const response = await postCompletion(target, buildGenerateBody(settings.model, prompt, decoding), signal);
+      const body = buildGenerateBody(settings.model, prompt, decoding);
+      const response =
+        settings.stream === false ? await postCompletion(target, body, signal) : await streamCompletion(target, body, signal);
       const choice = response.choices[0] as CompletionChoice;
-      const topLogprobs = choice.logprobs?.top_logprobs?.map((entry) =>
+      const topLogprobs = !decoding.topLogprobs ? undefined : choice.logprobs?.top_logprobs?.map((entry) =>
         Object.entries(entry ?? {})
           .map(([token, logprob]) => ({ token, logprob }))
           .sort((a, b) => b.logprob - a.logprob),
@@ -48,6 +53,7 @@ export function createGpuBackend(
         promptTokens: response.usage?.prompt_tokens ?? 0,
         completionTokens: response.usage?.completion_tokens ?? choice.logprobs?.tokens.length ?? 0,
         ...(topLogprobs ? { topLogprobs } : {}),
+        ...(choice.logprobs ? { tokenLogprobs: choice.logprobs.token_logprobs.map((value) => value ?? 0) } : {}),
       };
     },
 
@@ -57,13 +63,15 @@ export function createGpuBackend(
       const response = await postCompletion(target, buildScoreBody(settings.model, prompts), signal);
       const choices = [...response.choices].sort((a, b) => a.index - b.index);
       if (choices.length !== pairs.length) {
-        throw new BackendError("backend_error", id, `malformed response: ${choices.length} choices for ${pairs.length} prompts`);
+        throw new BackendError("backend_error", id, `malformed response: ${choices.length} choices for ${pairs.length} prompts`, {
+          retryable: true,
+        });
       }
       return pairs.map((pair, index) => {
         try {
           return alignContinuation(choices[index] as CompletionChoice, pair.context, pair.continuation);
         } catch (error) {
-          throw new BackendError("backend_error", id, `malformed response: ${(error as Error).message}`);
+          throw new BackendError("backend_error", id, `malformed response: ${(error as Error).message}`, { retryable: true });
         }
       });
     },

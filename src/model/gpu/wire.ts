@@ -1,34 +1,42 @@
 import { z } from "zod";
 import type { Decoding } from "../backend";
 
+const logprobsSchema = z.object({
+  tokens: z.array(z.string()),
+  token_logprobs: z.array(z.number().nullable()),
+  text_offset: z.array(z.number().int()),
+  top_logprobs: z.array(z.record(z.string(), z.number()).nullable()).nullable().optional(),
+});
+
+const usageSchema = z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int().optional() });
+
+const choiceSchema = z.object({
+  index: z.number().int().nonnegative(),
+  text: z.string(),
+  finish_reason: z.string().nullable().optional(),
+  logprobs: logprobsSchema.nullable().optional(),
+});
+
 /** The subset of vLLM's `/v1/completions` response the router reads. */
 export const completionResponseSchema = z.object({
-  choices: z
-    .array(
-      z.object({
-        index: z.number().int().nonnegative(),
-        text: z.string(),
-        finish_reason: z.string().nullable().optional(),
-        logprobs: z
-          .object({
-            tokens: z.array(z.string()),
-            token_logprobs: z.array(z.number().nullable()),
-            text_offset: z.array(z.number().int()),
-            top_logprobs: z.array(z.record(z.string(), z.number()).nullable()).nullable().optional(),
-          })
-          .nullable()
-          .optional(),
-      }),
-    )
-    .min(1),
-  usage: z
-    .object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int().optional() })
-    .nullable()
-    .optional(),
+  choices: z.array(choiceSchema).min(1),
+  usage: usageSchema.nullable().optional(),
+});
+
+/**
+ * One `data:` event of a streamed response: a text delta per choice, or only
+ * usage (vLLM's last event with `stream_options.include_usage`; TGI and
+ * llama.cpp put usage on the finishing chunk). TGI sends `finish_reason: ""`
+ * until the end, so only a non-empty reason finishes a choice.
+ */
+export const completionChunkSchema = z.object({
+  choices: z.array(choiceSchema),
+  usage: usageSchema.nullable().optional(),
 });
 
 export type CompletionResponse = z.infer<typeof completionResponseSchema>;
 export type CompletionChoice = CompletionResponse["choices"][number];
+export type CompletionChunk = z.infer<typeof completionChunkSchema>;
 
 /**
  * The request body for a generation. Greedy is temperature 0 (vLLM then
@@ -56,7 +64,7 @@ export function buildGenerateBody(model: string, prompt: string, decoding: Decod
     n: 1,
     ...(decoding.stop && decoding.stop.length > 0 ? { stop: decoding.stop } : {}),
     ...(decoding.seed !== undefined ? { seed: decoding.seed } : {}),
-    ...(decoding.topLogprobs !== undefined ? { logprobs: decoding.topLogprobs } : {}),
+    ...(decoding.topLogprobs !== undefined || decoding.tokenLogprobs ? { logprobs: decoding.topLogprobs ?? 1 } : {}),
   };
 }
 

@@ -46,3 +46,47 @@ export async function postScript(baseUrl: string, rule: unknown): Promise<JsonRe
   const response = await fetch(`${baseUrl}/__stub/scripts`, { method: "POST", body: JSON.stringify(rule) });
   return { status: response.status, body: await response.json() };
 }
+
+/** A streamed answer read to its end, or to where the connection broke. */
+export interface StreamReply {
+  status: number;
+  contentType: string | null;
+  /** The `data:` payloads in order, `[DONE]` included. */
+  events: string[];
+  /** Set when reading the body failed (a cut connection). */
+  error?: Error;
+}
+
+/**
+ * POSTs a completions request and reads the SSE body as it arrives, so a
+ * cut stream still shows what came before the cut. Splits on blank lines,
+ * enough for the stub's `data: ...\n\n` events.
+ *
+ * @example
+ * const { events } = await postStream(server.url, { prompt: "Hi", stream: true });
+ * events.at(-1); // "[DONE]"
+ */
+export async function postStream(baseUrl: string, body: unknown, signal?: AbortSignal): Promise<StreamReply> {
+  const response = await fetch(`${baseUrl}/v1/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    ...(signal ? { signal } : {}),
+  });
+  const reply: StreamReply = { status: response.status, contentType: response.headers.get("content-type"), events: [] };
+  let text = "";
+  const decoder = new TextDecoder();
+  try {
+    const reader = response.body?.getReader();
+    for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
+      text += decoder.decode(read.value, { stream: true });
+    }
+  } catch (error) {
+    reply.error = error as Error;
+  }
+  reply.events = text
+    .split("\n\n")
+    .filter((block) => block.startsWith("data: "))
+    .map((block) => block.slice("data: ".length));
+  return reply;
+}

@@ -43,7 +43,7 @@ describe("request validation", () => {
 
   it.each([
     ["bad JSON", '{"model": "gpt2", "prompt": ', /JSON decode error/],
-    ["streaming", { model: "gpt2", prompt: "Hi", stream: true }, "streaming not supported by this stub"],
+    ["stream_options without stream", { model: "gpt2", prompt: "Hi", stream_options: { include_usage: true } }, "Stream options can only be defined when `stream=True`."],
     ["logprobs above 20", { model: "gpt2", prompt: "Hi", logprobs: 21 }, "Requested sample logprobs of 21, which is greater than max allowed: 20"],
     ["negative logprobs", { model: "gpt2", prompt: "Hi", logprobs: -2 }, "`logprobs` must be a positive value or -1."],
     ["greedy n > 1", { model: "gpt2", prompt: "Hi", n: 2, temperature: 0 }, "n must be 1 when using greedy sampling, got 2."],

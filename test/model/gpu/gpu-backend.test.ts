@@ -5,7 +5,7 @@ import { END_OF_TEXT_ID, gpt2Tokenizer } from "../../../src/model/tokenizer";
 import { stubUrl } from "../../support/call-router";
 import { addScript, findRequests, uniqueMarker } from "../../support/stub-control";
 
-const settings = { baseUrl: stubUrl, model: "gpt2", timeoutMs: 5000, contextTokens: 1024 };
+const settings = { id: "gpu", weight: 1, baseUrl: stubUrl, model: "gpt2", timeoutMs: 5000, contextTokens: 1024 };
 
 describe("createGpuBackend", () => {
   it("maps a generation, its finish reason, usage and sorted alternatives", async () => {

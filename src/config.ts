@@ -1,0 +1,101 @@
+import { z } from "zod";
+import type { Config, Env } from "./env";
+import { ApiError } from "./errors";
+import { DEFAULT_TASK_TABLE } from "./routing/task-table";
+import { parseJsonVar, trimSlash } from "./config-vars";
+import { parseGpuBackends } from "./gpu-backends";
+
+const intVar = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const varsSchema = z.object({
+  GPU_BASE_URL: z.url().optional(),
+  GPU_MODEL: z.string().min(1).default("gpt2"),
+  GPU_API_KEY: z.string().min(1).optional(),
+  GPU_TIMEOUT_MS: intVar(30_000),
+  GPU_CONTEXT_TOKENS: intVar(1024),
+  GPU_BACKENDS: z.string().optional(),
+  MAX_BODY_BYTES: intVar(256 * 1024),
+  MAX_CANDIDATES: intVar(32),
+  EDGE_MODEL_KEY: z.string().min(1).optional(),
+  EDGE_FIRST_PASS_MODEL_KEY: z.string().min(1).optional(),
+  EDGE_MODEL: z.string().min(1).default("distilgpt2"),
+  EDGE_CONTEXT_TOKENS: intVar(1024),
+  TASK_BACKENDS: z.string().optional(),
+  EDGE_TOKEN_BUDGET: intVar(512),
+  EDGE_MS_PER_TOKEN: z.coerce.number().positive().default(80),
+  RETRY_MAX_TRIES: intVar(3),
+  RETRY_BACKOFF_MS: intVar(100),
+  RETRY_BACKOFF_MAX_MS: intVar(2000),
+  REQUEST_DEADLINE_MS: intVar(60_000),
+  BREAKER_FAILURES: intVar(5),
+  BREAKER_COOLDOWN_MS: intVar(30_000),
+  ESCALATE_MIN_MEAN_LOGPROB: z.coerce.number().default(-2.5),
+  ESCALATE_MIN_PROBABILITY: z.coerce.number().min(0).max(1).default(0.5),
+});
+
+const taskTableSchema = z.partialRecord(
+  z.enum(Object.keys(DEFAULT_TASK_TABLE) as [keyof typeof DEFAULT_TASK_TABLE]),
+  z.enum(["edge", "gpu"]),
+);
+
+/**
+ * Reads and checks the bindings once per request; a bad var is the operator's
+ * mistake, reported as a `config_error` naming the var.
+ *
+ * @example
+ * loadConfig({ GPU_BASE_URL: "http://127.0.0.1:8000" }).gpu[0]?.model; // "gpt2"
+ */
+export function loadConfig(env: Env): Config {
+  const { MODELS: bucket, ...strings } = env;
+  const parsed = varsSchema.safeParse(emptyToUndefined(strings));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiError("config_error", `invalid configuration ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  const vars = parsed.data;
+  const gpuDefaults = { model: vars.GPU_MODEL, timeoutMs: vars.GPU_TIMEOUT_MS, contextTokens: vars.GPU_CONTEXT_TOKENS };
+  return {
+    gpu: vars.GPU_BACKENDS
+      ? parseGpuBackends(vars.GPU_BACKENDS, gpuDefaults, (name) => readSecret(env, name))
+      : vars.GPU_BASE_URL
+        ? [{ id: "gpu", weight: 1, baseUrl: trimSlash(vars.GPU_BASE_URL), apiKey: vars.GPU_API_KEY, ...gpuDefaults }]
+        : [],
+    edge:
+      bucket && vars.EDGE_MODEL_KEY
+        ? {
+            bucket,
+            key: vars.EDGE_MODEL_KEY,
+            firstPassKey: vars.EDGE_FIRST_PASS_MODEL_KEY,
+            model: vars.EDGE_MODEL,
+            contextTokens: vars.EDGE_CONTEXT_TOKENS,
+          }
+        : undefined,
+    routing: {
+      taskTable: { ...DEFAULT_TASK_TABLE, ...parseJsonVar("TASK_BACKENDS", vars.TASK_BACKENDS, taskTableSchema) },
+      edgeTokenBudget: vars.EDGE_TOKEN_BUDGET,
+      edgeMsPerToken: vars.EDGE_MS_PER_TOKEN,
+    },
+    execution: {
+      maxTries: vars.RETRY_MAX_TRIES,
+      backoffBaseMs: vars.RETRY_BACKOFF_MS,
+      backoffMaxMs: vars.RETRY_BACKOFF_MAX_MS,
+      deadlineMs: vars.REQUEST_DEADLINE_MS,
+    },
+    breaker: { failureThreshold: vars.BREAKER_FAILURES, coolDownMs: vars.BREAKER_COOLDOWN_MS },
+    escalation: { minMeanLogprob: vars.ESCALATE_MIN_MEAN_LOGPROB, minProbability: vars.ESCALATE_MIN_PROBABILITY },
+    maxBodyBytes: vars.MAX_BODY_BYTES,
+    maxCandidates: vars.MAX_CANDIDATES,
+  };
+}
+
+/** Secrets named by GPU_BACKENDS entries are ordinary string bindings. */
+function readSecret(env: Env, name: string): string | undefined {
+  const value: unknown = Reflect.get(env, name);
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+function emptyToUndefined(vars: Omit<Env, "MODELS">): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(vars).map(([key, value]) => [key, typeof value === "string" && value.trim() === "" ? undefined : value]),
+  );
+}

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { parseJsonVar, trimSlash } from "./config-vars";
+import type { GpuSettings } from "./env";
+import { ApiError } from "./errors";
+
+const entrySchema = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, "use letters, digits, - and _"),
+  url: z.url(),
+  model: z.string().min(1).optional(),
+  weight: z.number().positive().default(1),
+  api_key_secret: z.string().min(1).optional(),
+  timeout_ms: z.int().positive().optional(),
+  context_tokens: z.int().positive().optional(),
+});
+
+const listSchema = z.array(entrySchema).min(1);
+
+/**
+ * Parses the `GPU_BACKENDS` var: several OpenAI-compatible servers (vLLM
+ * replicas, a TGI beside them), each `gpu:<name>`, with a weight for the
+ * weighted choice and optionally the name of the secret holding its key.
+ *
+ * @example
+ * parseGpuBackends('[{"name":"vllm-a","url":"http://a:8000","weight":2}]', defaults, readSecret);
+ * // [{ id: "gpu:vllm-a", baseUrl: "http://a:8000", weight: 2, model: "gpt2", ... }]
+ */
+export function parseGpuBackends(
+  raw: string,
+  defaults: { model: string; timeoutMs: number; contextTokens: number },
+  readSecret: (name: string) => string | undefined,
+): GpuSettings[] {
+  const entries = parseJsonVar("GPU_BACKENDS", raw, listSchema) ?? [];
+  const names = new Set<string>();
+  return entries.map((entry) => {
+    if (names.has(entry.name)) throw new ApiError("config_error", `invalid configuration GPU_BACKENDS: '${entry.name}' appears twice`);
+    names.add(entry.name);
+    const apiKey = entry.api_key_secret ? readSecret(entry.api_key_secret) : undefined;
+    if (entry.api_key_secret && !apiKey) {
+      throw new ApiError("config_error", `invalid configuration GPU_BACKENDS: secret ${entry.api_key_secret} is not set`);
+    }
+    return {
+      id: `gpu:${entry.name}`,
+      weight: entry.weight,
+      baseUrl: trimSlash(entry.url),
+      model: entry.model ?? defaults.model,
+      apiKey,
+      timeoutMs: entry.timeout_ms ?? defaults.timeoutMs,
+      contextTokens: entry.context_tokens ?? defaults.contextTokens,
+    };
+  });
+}

@@ -1,0 +1,57 @@
+import type { InferenceBackend } from "./model/backend";
+import type { Tokenizer } from "./model/tokenizer";
+import type { BuildContext, FollowUp, PromptPlan, StepResult, TaskModule } from "./prompts/types";
+
+/** A task answered by one backend: the output and what it cost. */
+export interface BackendAnswer<O> {
+  output: O;
+  usage: { prompt_tokens: number; completion_tokens: number };
+  /** The first step's raw result, which escalation reads its confidence from. */
+  first: StepResult;
+}
+
+/**
+ * Runs a prompt plan on one backend and post-processes it, including a
+ * task's follow-up step (complete's stop-word filter), which stays on the
+ * same backend so one answer never mixes two models.
+ *
+ * @example
+ * const answer = await answerOnBackend(task, plan, input, ctx, backend, signal);
+ */
+export async function answerOnBackend<I, O>(
+  task: TaskModule<I, O>,
+  plan: PromptPlan,
+  input: I,
+  ctx: BuildContext,
+  backend: InferenceBackend,
+  signal: AbortSignal,
+): Promise<BackendAnswer<O>> {
+  const usage = { prompt_tokens: 0, completion_tokens: 0 };
+  const execute = async (step: PromptPlan): Promise<StepResult> => {
+    const result =
+      step.kind === "generate"
+        ? ({ kind: "generate", generation: await backend.generate(step.prompt, step.decoding, signal) } as const)
+        : ({ kind: "score", scores: await backend.score(step.requests, signal) } as const);
+    addUsage(usage, result, step, ctx.tokenizer);
+    return result;
+  };
+  const first = await execute(plan);
+  const processed = task.postprocess(first, input, ctx);
+  const output = isFollowUp(processed) ? processed.finish(await execute(processed.followUp)) : processed;
+  return { output, usage, first };
+}
+
+/** Backends report usage; when one does not, count with the exact tokenizer. */
+function addUsage(usage: BackendAnswer<unknown>["usage"], result: StepResult, plan: PromptPlan, tokenizer: Tokenizer): void {
+  if (result.kind === "generate" && plan.kind === "generate") {
+    const { generation } = result;
+    usage.prompt_tokens += generation.promptTokens || tokenizer.count(plan.prompt);
+    usage.completion_tokens += generation.completionTokens || tokenizer.count(generation.text);
+    return;
+  }
+  if (result.kind === "score") usage.prompt_tokens += result.scores.reduce((sum, score) => sum + score.promptTokens, 0);
+}
+
+function isFollowUp<O>(value: O | FollowUp<O>): value is FollowUp<O> {
+  return typeof value === "object" && value !== null && "followUp" in value && "finish" in value;
+}
