@@ -5,6 +5,8 @@ import { handleError } from "./middleware/handle-error";
 import { limitBody } from "./middleware/limit-body";
 import { attachConfig } from "./middleware/load-config";
 import { rejectInvalid } from "./middleware/validation-hook";
+import { registerBatchRoute } from "./routes/batch";
+import { registerBatchesRoutes } from "./routes/batches";
 import { registerCatalog } from "./routes/catalog";
 import { registerHealth } from "./routes/health";
 import { registerTaskRoutes } from "./routes/tasks";
@@ -23,6 +25,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerHealth(app);
   registerCatalog(app);
   registerTaskRoutes(app);
+  registerBatchRoute(app);
+  registerBatchesRoutes(app);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

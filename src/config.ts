@@ -31,6 +31,11 @@ const varsSchema = z.object({
   BREAKER_COOLDOWN_MS: intVar(30_000),
   ESCALATE_MIN_MEAN_LOGPROB: z.coerce.number().default(-2.5),
   ESCALATE_MIN_PROBABILITY: z.coerce.number().min(0).max(1).default(0.5),
+  BATCH_MAX_ITEMS: intVar(256),
+  BATCH_CONCURRENCY: intVar(64),
+  BATCH_MAX_LINES: intVar(50_000),
+  BATCH_CHUNK_LINES: intVar(50),
+  BATCH_CHUNK_CONCURRENCY: intVar(8),
 });
 
 const taskTableSchema = z.partialRecord(
@@ -83,6 +88,8 @@ export function loadConfig(env: Env): Config {
     },
     breaker: { failureThreshold: vars.BREAKER_FAILURES, coolDownMs: vars.BREAKER_COOLDOWN_MS },
     escalation: { minMeanLogprob: vars.ESCALATE_MIN_MEAN_LOGPROB, minProbability: vars.ESCALATE_MIN_PROBABILITY },
+    syncBatch: { maxItems: vars.BATCH_MAX_ITEMS, concurrency: vars.BATCH_CONCURRENCY },
+    asyncBatch: { maxLines: vars.BATCH_MAX_LINES, chunkLines: vars.BATCH_CHUNK_LINES, concurrency: vars.BATCH_CHUNK_CONCURRENCY },
     maxBodyBytes: vars.MAX_BODY_BYTES,
     maxCandidates: vars.MAX_CANDIDATES,
   };
@@ -94,8 +101,9 @@ function readSecret(env: Env, name: string): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
+/** Only string vars reach the schema: R2 buckets and queues are bindings, not settings. */
 function emptyToUndefined(vars: Omit<Env, "MODELS">): Record<string, string | undefined> {
   return Object.fromEntries(
-    Object.entries(vars).map(([key, value]) => [key, typeof value === "string" && value.trim() === "" ? undefined : value]),
+    Object.entries(vars).map(([key, value]) => [key, typeof value === "string" && value.trim() !== "" ? value : undefined]),
   );
 }

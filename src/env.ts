@@ -1,3 +1,4 @@
+import type { BatchChunkMessage } from "./batch/batch-types";
 import type { BreakerSettings } from "./routing/circuit-breaker";
 import type { ExecutionSettings } from "./routing/execute-plan";
 import type { RoutingPolicy } from "./routing/plan-route";
@@ -36,6 +37,17 @@ export interface Env {
   BREAKER_COOLDOWN_MS?: string;
   ESCALATE_MIN_MEAN_LOGPROB?: string;
   ESCALATE_MIN_PROBABILITY?: string;
+  /** POST /v1/batch: most items per request, and how many run at once. */
+  BATCH_MAX_ITEMS?: string;
+  BATCH_CONCURRENCY?: string;
+  /** Async batches (`POST /v1/batches`): JSONL input, job records and outputs. */
+  BATCHES?: R2Bucket;
+  /** Async batches: chunks of a job's lines, consumed by this Worker's `queue` handler. */
+  BATCH_QUEUE?: Queue<BatchChunkMessage>;
+  /** Async batches: most lines per job, lines per queue message, lines run at once per message. */
+  BATCH_MAX_LINES?: string;
+  BATCH_CHUNK_LINES?: string;
+  BATCH_CHUNK_CONCURRENCY?: string;
 }
 
 /** One OpenAI-compatible GPU server (`GPU_BASE_URL` shorthand or a `GPU_BACKENDS` entry). */
@@ -77,6 +89,10 @@ export interface Config {
   execution: Omit<ExecutionSettings, "deadlineMs"> & { deadlineMs: number };
   breaker: BreakerSettings;
   escalation: EscalationSettings;
+  /** Sync batches (`POST /v1/batch`). */
+  syncBatch: { maxItems: number; concurrency: number };
+  /** Async batches (`POST /v1/batches`). */
+  asyncBatch: { maxLines: number; chunkLines: number; concurrency: number };
   maxBodyBytes: number;
   maxCandidates: number;
 }

@@ -4,6 +4,7 @@ export type ErrorType =
   | "invalid_request"
   | "not_found"
   | "method_not_allowed"
+  | "conflict"
   | "unsupported_media_type"
   | "payload_too_large"
   | "input_too_long"
@@ -18,6 +19,7 @@ const STATUS: Record<ErrorType, number> = {
   invalid_request: 422,
   not_found: 404,
   method_not_allowed: 405,
+  conflict: 409,
   unsupported_media_type: 415,
   payload_too_large: 413,
   input_too_long: 422,

@@ -1,9 +1,11 @@
 import { createApp } from "./app";
+import { consumeBatchQueue } from "./batch/consume-batch-queue";
 import type { Env } from "./env";
 
 const app = createApp();
 
-/** The Worker entry point. */
+/** The Worker entry point: HTTP, and the async batch queues. */
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  queue: (batch, env) => consumeBatchQueue(batch, env),
 } satisfies ExportedHandler<Env>;

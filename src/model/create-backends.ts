@@ -7,14 +7,15 @@ import { createGpuBackend } from "./gpu/gpu-backend";
 /**
  * Builds every configured backend: each GPU server, then the edge model.
  * Cheap: the edge model itself is loaded on first use and cached per isolate.
+ * `coalesce` groups concurrent GPU calls into prompt-array requests (batches).
  *
  * @example
  * createBackends(loadConfig(env)).map((backend) => backend.id); // ["gpu:vllm-a", "gpu:vllm-b", "edge"]
  */
-export function createBackends(config: Config, fetchImpl?: typeof fetch): InferenceBackend[] {
+export function createBackends(config: Config, options: { fetch?: typeof fetch; coalesce?: number } = {}): InferenceBackend[] {
   const { edge } = config;
   return [
-    ...config.gpu.map((settings) => createGpuBackend(settings, fetchImpl, settings.id)),
+    ...config.gpu.map((settings) => createGpuBackend(settings, options.fetch, settings.id, { coalesce: options.coalesce })),
     ...(edge
       ? [
           createEdgeBackend({

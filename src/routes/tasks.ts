@@ -1,24 +1,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { createBackends } from "../model/create-backends";
-import { gpt2Tokenizer } from "../model/tokenizer";
 import { runTask, type TaskRun } from "../pipeline";
 import { TASKS, TASK_NAMES } from "../prompts/registry";
 import type { TaskModule } from "../prompts/types";
-import { CircuitBreakers, type BreakerSettings } from "../routing/circuit-breaker";
+import { createPipelineDeps } from "../pipeline-deps";
 import { optionsSchema, type TaskRequestOptions } from "../schemas";
 import { buildTaskRoute } from "./task-route";
-
-/** Circuit state lives per isolate, shared by all requests it serves (one set per breaker settings). */
-const breakerSets = new Map<string, CircuitBreakers>();
-
-function breakersFor(settings: BreakerSettings): CircuitBreakers {
-  const key = JSON.stringify(settings);
-  let set = breakerSets.get(key);
-  if (!set) breakerSets.set(key, (set = new CircuitBreakers(settings)));
-  return set;
-}
 
 /**
  * Mounts `POST /v1/tasks/{task}` for every registered task, plus a catch-all
@@ -37,15 +25,7 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
       const header = c.req.header("x-deadline-ms");
       if (options.deadline_ms === undefined && header !== undefined) options.deadline_ms = parseDeadline(header);
       const config = c.var.config;
-      const run = await runTask(task, input, options, {
-        config,
-        backends: createBackends(config),
-        tokenizer: gpt2Tokenizer,
-        breakers: breakersFor(config.breaker),
-        now: Date.now,
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        random: Math.random,
-      });
+      const run = await runTask(task, input, options, createPipelineDeps(config));
       c.header("server-timing", describeTimings(run));
       return c.json(
         {

@@ -1,11 +1,21 @@
 import { BackendError } from "../../errors";
 import type { GpuSettings } from "../../env";
-import type { Generation, InferenceBackend, ScoreRequest, ScoredContinuation } from "../backend";
+import type { Decoding, Generation, InferenceBackend, ScoreRequest, ScoredContinuation } from "../backend";
 import { END_OF_TEXT } from "../tokenizer";
 import { alignContinuation } from "./align-logprobs";
+import { createCoalescer } from "./coalesce";
 import { postCompletion, type CompletionTarget } from "./post-completion";
 import { streamCompletion } from "./stream-completion";
-import { buildGenerateBody, buildScoreBody, type CompletionChoice } from "./wire";
+import { buildGenerateBody, buildScoreBody, type CompletionChoice, type CompletionResponse } from "./wire";
+
+/** Options beyond the server's settings. */
+export interface GpuBackendOptions {
+  /**
+   * Group concurrent calls with the same decoding into prompt-array requests
+   * of at most this many prompts (sync batches); such calls do not stream.
+   */
+  coalesce?: number;
+}
 
 /**
  * A backend on any OpenAI-compatible completions server: vLLM first, also
@@ -22,6 +32,7 @@ export function createGpuBackend(
   settings: GpuSettings,
   fetchImpl: typeof fetch = (input, init) => fetch(input, init),
   id = "gpu",
+  options: GpuBackendOptions = {},
 ): InferenceBackend {
   const target: CompletionTarget = {
     backendId: id,
@@ -31,6 +42,41 @@ export function createGpuBackend(
     fetch: fetchImpl,
   };
 
+  async function scorePairs(pairs: ScoreRequest[], signal?: AbortSignal): Promise<ScoredContinuation[]> {
+    const prompts = pairs.map((pair) => pair.context + pair.continuation);
+    const response = await postCompletion(target, buildScoreBody(settings.model, prompts), signal);
+    const choices = orderedChoices(response, pairs.length);
+    return pairs.map((pair, index) => {
+      try {
+        return alignContinuation(choices[index] as CompletionChoice, pair.context, pair.continuation);
+      } catch (error) {
+        throw new BackendError("backend_error", id, `malformed response: ${(error as Error).message}`, { retryable: true });
+      }
+    });
+  }
+
+  function orderedChoices(response: CompletionResponse, expected: number): CompletionChoice[] {
+    const choices = [...response.choices].sort((a, b) => a.index - b.index);
+    if (choices.length !== expected) {
+      throw new BackendError("backend_error", id, `malformed response: ${choices.length} choices for ${expected} prompts`, {
+        retryable: true,
+      });
+    }
+    return choices;
+  }
+
+  const limit = options.coalesce ?? 0;
+  const groupedGenerate = createCoalescer<{ prompt: string; decoding: Decoding }, CompletionChoice>(async (_key, items) => {
+    const decoding = (items[0] as { decoding: Decoding }).decoding;
+    const body = buildGenerateBody(settings.model, items.map((item) => item.prompt), decoding);
+    return orderedChoices(await postCompletion(target, body), items.length);
+  }, Math.max(limit, 1));
+  const groupedScore = createCoalescer<ScoreRequest[], ScoredContinuation[]>(async (_key, groups) => {
+    const scored = await scorePairs(groups.flat());
+    let at = 0;
+    return groups.map((group) => scored.slice(at, (at += group.length)));
+  }, Math.max(limit, 1));
+
   return {
     id,
     kind: "gpu",
@@ -38,42 +84,19 @@ export function createGpuBackend(
     contextTokens: settings.contextTokens,
 
     async generate(prompt, decoding, signal): Promise<Generation> {
+      if (limit > 0) {
+        // Usage is summed over the group, so each member's is left to the caller's tokenizer.
+        return toGeneration(await groupedGenerate(JSON.stringify(decoding), { prompt, decoding }), decoding, undefined);
+      }
       const body = buildGenerateBody(settings.model, prompt, decoding);
       const response =
         settings.stream === false ? await postCompletion(target, body, signal) : await streamCompletion(target, body, signal);
-      const choice = response.choices[0] as CompletionChoice;
-      const topLogprobs = !decoding.topLogprobs ? undefined : choice.logprobs?.top_logprobs?.map((entry) =>
-        Object.entries(entry ?? {})
-          .map(([token, logprob]) => ({ token, logprob }))
-          .sort((a, b) => b.logprob - a.logprob),
-      );
-      return {
-        text: choice.text,
-        finishReason: choice.finish_reason === "length" ? "length" : "stop",
-        promptTokens: response.usage?.prompt_tokens ?? 0,
-        completionTokens: response.usage?.completion_tokens ?? choice.logprobs?.tokens.length ?? 0,
-        ...(topLogprobs ? { topLogprobs } : {}),
-        ...(choice.logprobs ? { tokenLogprobs: choice.logprobs.token_logprobs.map((value) => value ?? 0) } : {}),
-      };
+      return toGeneration(response.choices[0] as CompletionChoice, decoding, response.usage ?? undefined);
     },
 
     async score(requests, signal): Promise<ScoredContinuation[]> {
       const pairs = requests.map(withContext);
-      const prompts = pairs.map((pair) => pair.context + pair.continuation);
-      const response = await postCompletion(target, buildScoreBody(settings.model, prompts), signal);
-      const choices = [...response.choices].sort((a, b) => a.index - b.index);
-      if (choices.length !== pairs.length) {
-        throw new BackendError("backend_error", id, `malformed response: ${choices.length} choices for ${pairs.length} prompts`, {
-          retryable: true,
-        });
-      }
-      return pairs.map((pair, index) => {
-        try {
-          return alignContinuation(choices[index] as CompletionChoice, pair.context, pair.continuation);
-        } catch (error) {
-          throw new BackendError("backend_error", id, `malformed response: ${(error as Error).message}`, { retryable: true });
-        }
-      });
+      return limit > 0 ? groupedScore("score", pairs) : scorePairs(pairs, signal);
     },
 
     async health(signal) {
@@ -87,6 +110,24 @@ export function createGpuBackend(
         return { ok: false, detail: (error as Error).message };
       }
     },
+  };
+}
+
+function toGeneration(choice: CompletionChoice, decoding: Decoding, usage: CompletionResponse["usage"]): Generation {
+  const topLogprobs = !decoding.topLogprobs
+    ? undefined
+    : choice.logprobs?.top_logprobs?.map((entry) =>
+        Object.entries(entry ?? {})
+          .map(([token, logprob]) => ({ token, logprob }))
+          .sort((a, b) => b.logprob - a.logprob),
+      );
+  return {
+    text: choice.text,
+    finishReason: choice.finish_reason === "length" ? "length" : "stop",
+    promptTokens: usage?.prompt_tokens ?? 0,
+    completionTokens: usage?.completion_tokens ?? choice.logprobs?.tokens.length ?? 0,
+    ...(topLogprobs ? { topLogprobs } : {}),
+    ...(choice.logprobs ? { tokenLogprobs: choice.logprobs.token_logprobs.map((value) => value ?? 0) } : {}),
   };
 }
 

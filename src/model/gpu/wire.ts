@@ -47,7 +47,7 @@ export type CompletionChunk = z.infer<typeof completionChunkSchema>;
  * buildGenerateBody("gpt2", "Q: x\nA:", { strategy: "greedy", maxTokens: 8 });
  * // { model: "gpt2", prompt: "Q: x\nA:", max_tokens: 8, temperature: 0, n: 1 }
  */
-export function buildGenerateBody(model: string, prompt: string, decoding: Decoding): Record<string, unknown> {
+export function buildGenerateBody(model: string, prompt: string | string[], decoding: Decoding): Record<string, unknown> {
   const sampling =
     decoding.strategy === "greedy"
       ? { temperature: 0 }

@@ -1,0 +1,44 @@
+import { loadConfig } from "../config";
+import type { Env } from "../env";
+import { createPipelineDeps } from "../pipeline-deps";
+import { chunkMessageSchema } from "./batch-types";
+import { requireBucket } from "./batch-store";
+import { failChunk, processChunk } from "./process-chunk";
+
+/** Must match `dead_letter_queue` in wrangler.toml; its batches reach the same handler. */
+export const DEAD_LETTER_QUEUE = "zeroshot-batches-dlq";
+
+/**
+ * The Worker's `queue` handler: runs the chunks of `zeroshot-batches`, or
+ * turns dead chunks from the dead-letter queue into error lines. Each
+ * message is acked after its output object is written and retried on any
+ * failure; after `max_retries` the queue moves it to the dead-letter queue.
+ *
+ * @example
+ * export default { fetch, queue: (batch, env) => consumeBatchQueue(batch, env) };
+ */
+export async function consumeBatchQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const bucket = requireBucket(env);
+  const config = loadConfig(env);
+  const deps = createPipelineDeps(config);
+  const deadLetters = batch.queue === DEAD_LETTER_QUEUE;
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      const parsed = chunkMessageSchema.safeParse(message.body);
+      if (!parsed.success) {
+        // Redelivering a malformed message cannot fix it.
+        console.error("dropping a malformed batch message", message.id, parsed.error.message);
+        message.ack();
+        return;
+      }
+      try {
+        if (deadLetters) await failChunk(bucket, parsed.data);
+        else await processChunk(bucket, parsed.data, deps, config.asyncBatch.concurrency);
+        message.ack();
+      } catch (error) {
+        console.error(`batch ${parsed.data.batchId} chunk ${parsed.data.chunk} failed (attempt ${message.attempts})`, error);
+        message.retry();
+      }
+    }),
+  );
+}

@@ -1,0 +1,84 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { runSyncBatch } from "../batch/run-sync-batch";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+import { createPipelineDeps } from "../pipeline-deps";
+import { errorSchema } from "../schemas";
+
+const itemSchema = z.object({
+  id: z.string().min(1).max(256).optional(),
+  task: z.string().min(1).openapi({ example: "answer" }),
+  input: z.record(z.string(), z.unknown()).openapi({ example: { question: "Who wrote Hamlet?" } }),
+  options: z.record(z.string(), z.unknown()).optional(),
+});
+
+const requestSchema = z.object({ requests: z.array(itemSchema).min(1) }).openapi("BatchRequest");
+
+const resultSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["ok", "error"]),
+    output: z.unknown().optional(),
+    error: errorSchema.shape.error.optional(),
+    backend: z.string().optional(),
+    usage: z.object({ prompt_tokens: z.int(), completion_tokens: z.int() }),
+  })
+  .openapi("BatchResult");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/batch",
+  operationId: "runBatch",
+  tags: ["batch"],
+  summary: "Run up to BATCH_MAX_ITEMS task requests at once; one item's failure never fails the others.",
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: requestSchema,
+          example: { requests: [{ id: "q1", task: "answer", input: { question: "Who wrote Hamlet?" } }] },
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "Results in request order, with totals.",
+      content: {
+        "application/json": {
+          schema: z.object({ results: z.array(resultSchema), totals: z.record(z.string(), z.unknown()) }),
+        },
+      },
+    },
+    413: { description: "More items than BATCH_MAX_ITEMS.", content: { "application/json": { schema: errorSchema } } },
+    422: { description: "The body is not a batch.", content: { "application/json": { schema: errorSchema } } },
+  },
+});
+
+/**
+ * Mounts `POST /v1/batch`: mixed tasks, bounded concurrency, GPU items
+ * grouped into prompt-array calls, per-item results and errors.
+ *
+ * @example
+ * registerBatchRoute(app);
+ */
+export function registerBatchRoute(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
+    const { requests } = c.req.valid("json");
+    const { maxItems, concurrency } = c.var.config.syncBatch;
+    if (requests.length > maxItems) {
+      throw new ApiError("payload_too_large", `a batch holds at most ${maxItems} requests (got ${requests.length})`, {
+        limit: maxItems,
+      });
+    }
+    const deps = createPipelineDeps(c.var.config, { coalesce: concurrency });
+    const { results, totals } = await runSyncBatch(requests, deps, concurrency);
+    const body = results.map((result) =>
+      result.status === "ok"
+        ? { id: result.id, status: result.status, output: result.output, backend: result.backend, usage: result.usage }
+        : { id: result.id, status: result.status, error: result.error, usage: result.usage },
+    );
+    return c.json({ results: body, totals }, 200);
+  });
+}

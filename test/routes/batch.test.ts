@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { callWithEnv, postJson, stubUrl } from "../support/call-router";
+import { findRequests, uniqueMarker } from "../support/stub-control";
+
+type Result = { id: string; status: string; output?: any; error?: { type: string; message: string }; backend?: string };
+
+describe("POST /v1/batch", () => {
+  it("runs mixed tasks in request order, echoing or generating ids, with per-item errors", async () => {
+    const marker = uniqueMarker("mix");
+    const reply = await postJson("/v1/batch", {
+      requests: [
+        { id: "a", task: "answer", input: { question: `${marker} who?` } },
+        { task: "choose", input: { text: `${marker} the ___ sat`, candidates: ["cat", "dog"] } },
+        { id: "bad-task", task: "dance", input: {} },
+        { id: "bad-input", task: "summarize", input: { text: "" } },
+        { id: "s", task: "score", input: { text: `${marker} text` } },
+      ],
+    });
+    expect(reply.status).toBe(200);
+    const results = reply.body.results as Result[];
+    expect(results.map((result) => [result.status, result.id.startsWith("item-") ? "generated" : result.id])).toEqual([
+      ["ok", "a"],
+      ["ok", "generated"],
+      ["error", "bad-task"],
+      ["error", "bad-input"],
+      ["ok", "s"],
+    ]);
+    expect(results[2]?.error?.type).toBe("not_found");
+    expect(results[3]?.error).toMatchObject({ type: "invalid_request", message: expect.stringContaining("input.text") });
+    expect(typeof results[0]?.output.answer).toBe("string");
+    expect(reply.body.totals.by_status).toEqual({ ok: 3, error: 2 });
+    expect(reply.body.totals.by_backend).toEqual({ gpu: 3 });
+    expect(reply.body.totals.usage.prompt_tokens).toBeGreaterThan(0);
+  });
+
+  it("groups GPU items with the same decoding into prompt-array calls", async () => {
+    const marker = uniqueMarker("group");
+    const requests = Array.from({ length: 64 }, (_, index) => ({ task: "answer", input: { question: `${marker} question ${index}?` } }));
+    const reply = await postJson("/v1/batch", { requests });
+    expect(reply.body.totals.by_status).toEqual({ ok: 64, error: 0 });
+    const sent = await findRequests(stubUrl, marker);
+    expect(sent.length).toBeLessThanOrEqual(2);
+    const prompts = sent.flatMap((request) => request.body.prompt as string[]);
+    expect(prompts).toHaveLength(64);
+    expect(new Set(prompts).size).toBe(64);
+  });
+
+  it("one failing item does not fail the others in its group", async () => {
+    const marker = uniqueMarker("poison");
+    const requests = [
+      { id: "ok-1", task: "answer", input: { question: `${marker} fine?` }, options: { backend: "gpu" } },
+      { id: "bad", task: "answer", input: { question: `${marker} [[fault:500]]` }, options: { backend: "gpu" } },
+      { id: "ok-2", task: "answer", input: { question: `${marker} also fine?` }, options: { backend: "gpu" } },
+    ];
+    const reply = await postJson("/v1/batch", { requests });
+    expect(reply.status).toBe(200);
+    expect((reply.body.results as Result[]).map((result) => [result.id, result.status])).toEqual([
+      ["ok-1", "ok"],
+      ["bad", "error"],
+      ["ok-2", "ok"],
+    ]);
+    expect(reply.body.results[1].error.type).toBe("backend_error");
+  });
+
+  it("refuses more items than BATCH_MAX_ITEMS with a 413 naming the limit", async () => {
+    const requests = Array.from({ length: 5 }, () => ({ task: "score", input: { text: "x" } }));
+    const reply = await callWithEnv({ BATCH_MAX_ITEMS: "4" }, "/v1/batch", { requests });
+    expect(reply.status).toBe(413);
+    expect(reply.body.error).toMatchObject({ type: "payload_too_large", details: { limit: 4 } });
+    const empty = await postJson("/v1/batch", { requests: [] });
+    expect(empty.status).toBe(422);
+  });
+});

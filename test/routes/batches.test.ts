@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { uniqueMarker } from "../support/stub-control";
+import { answerLine, call, createBatch, readOutput, waitForBatch } from "../batch/batch-client";
+
+// End to end in workerd: POST /v1/batches → miniflare's real queue → the Worker's queue handler → R2.
+describe("async batches (OpenAI Batch format)", () => {
+  it("runs a 1,000-line job to exactly 1,000 output lines, in input order", async () => {
+    const marker = uniqueMarker("bulk");
+    const lines = Array.from({ length: 1000 }, (_, i) => answerLine(`req-${i}`, `Question ${i} ${marker}?`));
+    const created = await createBatch(lines);
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({
+      object: "batch",
+      endpoint: "/v1/tasks/answer",
+      status: "in_progress",
+      request_counts: { total: 1000, completed: 0, failed: 0 },
+      output_ready: false,
+    });
+    expect(created.body.id).toMatch(/^batch_[0-9a-f]{32}$/);
+    expect(created.body.errors).toBeUndefined();
+
+    const done = await waitForBatch(created.body.id, 90_000);
+    expect(done).toMatchObject({ status: "completed", output_ready: true, request_counts: { total: 1000, completed: 1000, failed: 0 } });
+    const output = await readOutput(created.body.id);
+    expect(output).toHaveLength(1000);
+    expect(output.map((line) => line.custom_id)).toEqual(lines.map((_, i) => `req-${i}`));
+    expect(new Set(output.map((line) => line.id)).size).toBe(1000);
+    expect(output[0]).toMatchObject({ error: null, response: { status_code: 200, body: { task: "answer", backend: "gpu" } } });
+    expect(output[0].response.body.output).toHaveProperty("answer");
+  }, 120_000);
+
+  it("reports bad lines with their line numbers and still answers every line", async () => {
+    const marker = uniqueMarker("bad");
+    const lines = [
+      answerLine("ok-1", `First ${marker}?`),
+      "{not json",
+      JSON.stringify({ custom_id: "nope", method: "POST", url: "/v1/tasks/dance", body: { text: "x" } }),
+      JSON.stringify({ method: "POST", url: "/v1/tasks/answer", body: { question: "no id" } }),
+      answerLine("ok-1", `Duplicate ${marker}?`),
+      JSON.stringify({ custom_id: "c-1", method: "POST", url: "/v1/completions", body: { model: "gpt2", prompt: `Once ${marker}`, max_tokens: 3 } }),
+      JSON.stringify({ custom_id: "bad-url", method: "POST", url: "/v1/chat/completions", body: {} }),
+      JSON.stringify({ custom_id: "bad-input", method: "POST", url: "/v1/tasks/answer", body: { question: "" } }),
+    ];
+    const created = await createBatch(lines);
+    expect(created.status).toBe(200);
+    expect(created.body.endpoint).toBe("mixed");
+    expect(created.body.errors.data.map((error: any) => [error.line, error.code])).toEqual([
+      [2, "invalid_json"],
+      [3, "unknown_task"],
+      [4, "invalid_request"],
+      [5, "duplicate_custom_id"],
+      [7, "invalid_url"],
+      [8, "invalid_request"],
+    ]);
+
+    const done = await waitForBatch(created.body.id);
+    expect(done).toMatchObject({ status: "completed", request_counts: { total: 8, completed: 2, failed: 6 } });
+    const output = await readOutput(created.body.id);
+    expect(output.map((line) => [line.custom_id, line.error?.code ?? line.response.status_code])).toEqual([
+      ["ok-1", 200],
+      [null, "invalid_json"],
+      ["nope", "unknown_task"],
+      [null, "invalid_request"],
+      ["ok-1", "duplicate_custom_id"],
+      ["c-1", 200],
+      ["bad-url", "invalid_url"],
+      ["bad-input", "invalid_request"],
+    ]);
+    expect(output[5].response.body).toMatchObject({ object: "text_completion", model: "gpt2", choices: [{ index: 0, finish_reason: "stop" }] });
+    expect(typeof output[5].response.body.choices[0].text).toBe("string");
+    expect(output[5].response.body.usage.total_tokens).toBeGreaterThan(0);
+    expect(output[1].response).toBeNull();
+  });
+
+  it("rejects more lines than BATCH_MAX_LINES with a 413, and accepts the JSON form", async () => {
+    const lines = [1, 2, 3, 4].map((i) => answerLine(`l-${i}`, `Q${i}?`));
+    const reply = await call("POST", "/v1/batches", { BATCH_MAX_LINES: "3" }, { input: lines.join("\n") });
+    expect(reply.status).toBe(413);
+    expect(reply.body.error.type).toBe("payload_too_large");
+    const accepted = await call("POST", "/v1/batches", { BATCH_MAX_LINES: "4", BATCH_QUEUE: { sendBatch: async () => {} } as never }, { input: lines.join("\n") });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.request_counts.total).toBe(4);
+  });
+
+  it("answers an unknown id with a 404 JSON error on every batch route", async () => {
+    for (const [method, path] of [["GET", "/v1/batches/batch_0123abcd"], ["GET", "/v1/batches/batch_0123abcd/output"], ["POST", "/v1/batches/nope/cancel"]] as const) {
+      const reply = await call(method, path);
+      expect(reply.status).toBe(404);
+      expect(reply.body.error.type).toBe("not_found");
+    }
+  });
+
+  it("documents the batch routes in /openapi.json", async () => {
+    const { body } = await call("GET", "/openapi.json");
+    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(["/v1/batches", "/v1/batches/{id}", "/v1/batches/{id}/output", "/v1/batches/{id}/cancel"]));
+  });
+});
