@@ -20,6 +20,9 @@ const varsSchema = z.object({
   EDGE_FIRST_PASS_MODEL_KEY: z.string().min(1).optional(),
   EDGE_MODEL: z.string().min(1).default("distilgpt2"),
   EDGE_CONTEXT_TOKENS: intVar(1024),
+  EDGE_MEMORY_BUDGET_MB: z.coerce.number().positive().default(128),
+  EDGE_MEMORY_BYTES_FACTOR: z.coerce.number().positive().default(2.5),
+  EDGE_MEMORY_BASE_MB: z.coerce.number().nonnegative().default(16),
   TASK_BACKENDS: z.string().optional(),
   EDGE_TOKEN_BUDGET: intVar(512),
   EDGE_MS_PER_TOKEN: z.coerce.number().positive().default(80),
@@ -73,6 +76,11 @@ export function loadConfig(env: Env): Config {
             firstPassKey: vars.EDGE_FIRST_PASS_MODEL_KEY,
             model: vars.EDGE_MODEL,
             contextTokens: vars.EDGE_CONTEXT_TOKENS,
+            memory: {
+              budgetMb: vars.EDGE_MEMORY_BUDGET_MB,
+              bytesFactor: vars.EDGE_MEMORY_BYTES_FACTOR,
+              baseMb: vars.EDGE_MEMORY_BASE_MB,
+            },
           }
         : undefined,
     routing: {

@@ -1,4 +1,5 @@
 import type { BatchChunkMessage } from "./batch/batch-types";
+import type { MemoryBudget } from "./model/edge/memory-budget";
 import type { BreakerSettings } from "./routing/circuit-breaker";
 import type { ExecutionSettings } from "./routing/execute-plan";
 import type { RoutingPolicy } from "./routing/plan-route";
@@ -25,6 +26,10 @@ export interface Env {
   EDGE_FIRST_PASS_MODEL_KEY?: string;
   EDGE_MODEL?: string;
   EDGE_CONTEXT_TOKENS?: string;
+  /** Edge memory budget (MB, default 128) and the footprint estimate: file size × factor + base MB. */
+  EDGE_MEMORY_BUDGET_MB?: string;
+  EDGE_MEMORY_BYTES_FACTOR?: string;
+  EDGE_MEMORY_BASE_MB?: string;
   /** JSON object overriding the default task → backend table, e.g. `{"answer":"edge"}`. */
   TASK_BACKENDS?: string;
   EDGE_TOKEN_BUDGET?: string;
@@ -71,6 +76,7 @@ export interface EdgeSettings {
   firstPassKey?: string;
   model: string;
   contextTokens: number;
+  memory: MemoryBudget;
 }
 
 /** When an edge answer is too unsure and is re-run on the GPU (`options.escalate`). */

@@ -74,7 +74,12 @@ export async function runTask<I, O>(task: TaskModule<I, O>, input: I, options: T
   const now = deps.now();
   const route = planRoute(
     { task: task.name, choice: options.backend, totalTokens: countTokens(plan, deps.tokenizer), deadlineMs: options.deadline_ms },
-    candidates.map((b) => ({ id: b.id, kind: b.kind, weight: weightOf(b, deps.config), healthy: deps.breakers.isHealthy(b.id, now) })),
+    candidates.map((b) => ({
+      id: b.id,
+      kind: b.kind,
+      weight: weightOf(b, deps.config),
+      healthy: deps.breakers.isHealthy(b.id, now) && (b.isAvailable?.() ?? true),
+    })),
     deps.config.routing,
     deps.random,
   );

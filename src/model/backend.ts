@@ -83,4 +83,6 @@ export interface InferenceBackend {
   /** Scores all requests in one round trip; results are in request order. */
   score(requests: ScoreRequest[], signal?: AbortSignal): Promise<ScoredContinuation[]>;
   health(signal?: AbortSignal): Promise<BackendHealth>;
+  /** False when the backend already knows it cannot serve (an edge model over its memory budget). */
+  isAvailable?(): boolean;
 }

@@ -2,6 +2,7 @@ import type { Config } from "../env";
 import type { InferenceBackend } from "./backend";
 import { createEdgeBackend } from "./edge/edge-backend";
 import { loadRunnerFromR2 } from "./edge/load-from-r2";
+import { edgeRefusal } from "./edge/memory-budget";
 import { createGpuBackend } from "./gpu/gpu-backend";
 
 /**
@@ -21,7 +22,8 @@ export function createBackends(config: Config, options: { fetch?: typeof fetch; 
           createEdgeBackend({
             model: edge.model,
             contextTokens: edge.contextTokens,
-            loadRunner: () => loadRunnerFromR2(edge.bucket, edge.key, edge.firstPassKey),
+            loadRunner: () => loadRunnerFromR2(edge.bucket, edge.key, edge.firstPassKey, edge.memory),
+            isAvailable: () => edgeRefusal(edge.key, edge.memory) === undefined,
           }),
         ]
       : []),

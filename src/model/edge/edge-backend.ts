@@ -10,6 +10,8 @@ export interface EdgeBackendSettings {
   model: string;
   contextTokens: number;
   loadRunner: () => Promise<Gpt2Runner>;
+  /** False once the loader has refused the model (memory budget); routing then plans around it. */
+  isAvailable?: () => boolean;
   eosTokenId?: number;
   tokenizer?: Tokenizer;
   id?: string;
@@ -51,6 +53,7 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
     kind: "edge",
     model: settings.model,
     contextTokens: settings.contextTokens,
+    isAvailable: () => settings.isAvailable?.() ?? true,
 
     async generate(prompt, decoding, signal): Promise<Generation> {
       const loaded = await runner();
