@@ -27,6 +27,8 @@ export default defineConfig({
                 EDGE_MODEL: "tiny-random-gpt2",
                 TASK_BACKENDS: JSON.stringify(Object.fromEntries(TASK_NAMES.map((task) => [task, "gpu"]))),
                 BREAKER_FAILURES: "1000",
+                // Local workerd does not enforce 128 MB; the budget tests set their own.
+                EDGE_MEMORY_BUDGET_MB: "4096",
                 RETRY_BACKOFF_MS: "5",
               },
               dataBlobBindings: {

@@ -4,23 +4,37 @@
  *   npm run bench:edge -- --presets tiny --steps 4
  *   npm run bench:edge -- --model path/to/model.onnx    # only that file
  *   npm run bench:edge -- --model a.onnx --presets tiny # that file and the tiny preset
+ *   npm run bench:edge -- --memory [--presets tiny]     # fp32/int8/q4 of each, in workerd
  * Options: --presets a,b (tiny, distilgpt2, gpt2), --model FILE (repeatable),
  * --steps N decode steps per measurement (16), --rounds N measurements per
  * position and loop (3), the report taking the median step over all of them.
  * Prints one JSON document on stdout; progress goes to stderr.
  */
-import { fork } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { env } from "onnxruntime-web";
 import { isGpt2PresetName } from "../model/gpt2-config";
 import { writeGeneratedModel } from "../model/write-generated-model";
 import type { BenchModelOptions } from "./bench-model";
 import type { ModelReport } from "./model-report";
+import { runWorkerdMemoryBench } from "./workerd-memory";
 
-const USAGE = "usage: npm run bench:edge -- [--presets tiny,distilgpt2] [--model FILE]... [--steps 16] [--rounds 3]";
+/** The quantized variants' drift from fp32 (infra/model/compare-quantized.ts, 200 greedy steps). */
+function compareQuantized(preset: string): unknown {
+  const stdout = execFileSync("npx", ["tsx", "infra/model/compare-quantized.ts", "--preset", preset, "--steps", "200"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return JSON.parse(stdout);
+}
+
+const USAGE = "usage: npm run bench:edge -- [--memory] [--presets tiny,distilgpt2] [--model FILE]... [--steps 16] [--rounds 3]";
 const DEFAULT_PRESETS = "tiny,distilgpt2";
+// The exact pin from package.json, so this file does not import ORT (only #ort does).
+const ORT_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { dependencies: Record<string, string> })
+  .dependencies["onnxruntime-web"];
 // The seed and folder `npm run model:generate` uses, so both share one generated file.
 const SEED = 1;
 
@@ -31,6 +45,7 @@ async function main(): Promise<void> {
       model: { type: "string", multiple: true },
       steps: { type: "string", default: "16" },
       rounds: { type: "string", default: "3" },
+      memory: { type: "boolean", default: false },
     },
   });
   const steps = positiveInteger(values.steps, "--steps");
@@ -38,6 +53,17 @@ async function main(): Promise<void> {
   const files = values.model ?? [];
   // A --model alone replaces the default presets; with --presets it adds to them.
   const presets = (values.presets ?? (files.length > 0 ? "" : DEFAULT_PRESETS)).split(",").filter((name) => name !== "");
+
+  if (values.memory) {
+    const known = presets.filter(isGpt2PresetName);
+    if (known.length !== presets.length || files.length > 0) throw new Error(`--memory takes generated presets only\n${USAGE}`);
+    const workerd = await runWorkerdMemoryBench(known);
+    // Logit drift does not depend on the host (the same wasm binary gives bit-identical logits in
+    // workerd and Node), so it comes from the Node comparison, run per preset in its own process.
+    const drift = Object.fromEntries(known.map((preset) => [preset, compareQuantized(preset)]));
+    console.log(JSON.stringify({ workerd, drift_vs_fp32: drift }, null, 2));
+    return;
+  }
 
   const targets: Array<{ name: string; path: string }> = [];
   for (const preset of presets) {
@@ -50,7 +76,7 @@ async function main(): Promise<void> {
 
   const models: ModelReport[] = [];
   for (const target of targets) models.push(await benchInChild({ ...target, steps, rounds }));
-  const machine = { node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model ?? "unknown", ort: `onnxruntime-web ${env.versions.web} wasm, 1 thread` };
+  const machine = { node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model ?? "unknown", ort: `onnxruntime-web ${ORT_VERSION} wasm, 1 thread` };
   console.log(JSON.stringify({ machine, settings: { steps, rounds }, models }, null, 2));
 }
 
