@@ -5,7 +5,7 @@
  * request go through `POST /v1/tasks/generate` with `backend: "edge"`.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encode } from "gpt-tokenizer/encoding/r50k_base";
@@ -14,6 +14,7 @@ import type { Gpt2PresetName } from "../model/gpt2-config";
 import { GPT2_QUANTIZATIONS } from "../model/gpt2-quantization";
 import type { Gpt2Quantization } from "../model/gpt2-quantization";
 import { writeGeneratedModel } from "../model/write-generated-model";
+import { sampleRss, workerdPids } from "./workerd-process";
 
 /** One variant's figures in MB (10^6 bytes) and ms, or the error that stopped it. */
 export interface WorkerdVariantReport {
@@ -35,7 +36,6 @@ export interface WorkerdVariantReport {
 const BUCKET = "zeroshot-models";
 const BUDGET_MB = 128;
 const MB = 1e6;
-const SAMPLE_MS = 50;
 const NEW_TOKENS = 16;
 
 const FIELDS = {
@@ -163,80 +163,6 @@ function promptOf(tokens: number): string {
   const text = Array.from({ length: tokens }, (_, index) => words[index % words.length]).join("");
   if (encode(text).length !== tokens) throw new Error(`prompt is ${encode(text).length} tokens, wanted ${tokens}`);
   return text;
-}
-
-/** workerd processes descending from this one, found by walking /proc's parent links; `started` in clock ticks since boot. */
-function workerdPids(): Array<{ pid: number; started: number }> {
-  const parents = new Map<number, number>();
-  const names = new Map<number, string>();
-  const starts = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // comm may hold spaces or parentheses, so fields are read after the last ')'.
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      names.set(Number(entry), stat.slice(stat.indexOf("(") + 1, close));
-      const fields = stat.slice(close + 2).split(" ");
-      parents.set(Number(entry), Number(fields[1]));
-      starts.set(Number(entry), Number(fields[19]));
-    } catch {
-      // The process exited while we listed it.
-    }
-  }
-  const descends = (pid: number): boolean => {
-    for (let current = parents.get(pid); current !== undefined && current > 1; current = parents.get(current)) {
-      if (current === process.pid) return true;
-    }
-    return false;
-  };
-  return [...names].filter(([pid, name]) => name.startsWith("workerd") && descends(pid)).map(([pid]) => ({ pid, started: starts.get(pid) ?? 0 }));
-}
-
-interface RssSampler {
-  /** VmRSS now, MB. */
-  current(): number;
-  /** Stops sampling; the peak of VmHWM and every VmRSS sample, MB. */
-  stop(): number;
-}
-
-/** workerd runs the model in its own process, so a timer here keeps firing during inference. */
-function sampleRss(pid: number): RssSampler {
-  let peak = 0;
-  const read = (): { rss: number; hwm: number } => {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, "m").exec(status)?.[1] ?? Number.NaN) * 1024 / MB;
-    return { rss: field("VmRSS"), hwm: field("VmHWM") };
-  };
-  const sample = (): number => {
-    const { rss, hwm } = read();
-    // A status read that races workerd's exit yields NaN, which would poison the max.
-    peak = Math.max(peak, ...[rss, hwm].filter(Number.isFinite));
-    return rss;
-  };
-  const timer = setInterval(() => {
-    try {
-      sample();
-    } catch {
-      // workerd died; the request that killed it reports the error.
-    }
-  }, SAMPLE_MS);
-  let stopped = false;
-  return {
-    current: sample,
-    stop() {
-      if (!stopped) {
-        stopped = true;
-        clearInterval(timer);
-        try {
-          sample();
-        } catch {
-          // Already gone: keep the last peak.
-        }
-      }
-      return peak;
-    },
-  };
 }
 
 function machineLine(): string {
