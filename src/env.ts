@@ -45,6 +45,8 @@ export interface Env {
   /** POST /v1/batch: most items per request, and how many run at once. */
   BATCH_MAX_ITEMS?: string;
   BATCH_CONCURRENCY?: string;
+  /** Backend HTTP calls one sync batch may make (Workers allow 1,000 subrequests per invocation on paid plans). */
+  BATCH_MAX_SUBREQUESTS?: string;
   /** Async batches (`POST /v1/batches`): JSONL input, job records and outputs. */
   BATCHES?: R2Bucket;
   /** Async batches: chunks of a job's lines, consumed by this Worker's `queue` handler. */
@@ -96,7 +98,7 @@ export interface Config {
   breaker: BreakerSettings;
   escalation: EscalationSettings;
   /** Sync batches (`POST /v1/batch`). */
-  syncBatch: { maxItems: number; concurrency: number };
+  syncBatch: { maxItems: number; concurrency: number; maxSubrequests: number };
   /** Async batches (`POST /v1/batches`). */
   asyncBatch: { maxLines: number; chunkLines: number; concurrency: number };
   maxBodyBytes: number;

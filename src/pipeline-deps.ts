@@ -17,15 +17,17 @@ function breakersFor(settings: BreakerSettings): CircuitBreakers {
 /**
  * What the pipeline needs for one request, a sync batch or a queue message:
  * the configured backends, the tokenizer, this isolate's breakers, real time.
- * Batches pass `coalesce` so their GPU calls share prompt-array requests.
+ * Batches pass `coalesce` so their GPU calls share prompt-array requests,
+ * and `subrequestLimit` so they stay under the Workers subrequest limit.
  *
  * @example
  * const run = await runTask(task, input, options, createPipelineDeps(config));
  */
-export function createPipelineDeps(config: Config, options: { coalesce?: number } = {}): PipelineDeps {
+export function createPipelineDeps(config: Config, options: { coalesce?: number; subrequestLimit?: number } = {}): PipelineDeps {
+  const subrequests = options.subrequestLimit ? { remaining: options.subrequestLimit, limit: options.subrequestLimit } : undefined;
   return {
     config,
-    backends: createBackends(config, options),
+    backends: createBackends(config, { coalesce: options.coalesce, subrequests }),
     tokenizer: gpt2Tokenizer,
     breakers: breakersFor(config.breaker),
     now: Date.now,

@@ -13,10 +13,14 @@ import { createGpuBackend } from "./gpu/gpu-backend";
  * @example
  * createBackends(loadConfig(env)).map((backend) => backend.id); // ["gpu:vllm-a", "gpu:vllm-b", "edge"]
  */
-export function createBackends(config: Config, options: { fetch?: typeof fetch; coalesce?: number } = {}): InferenceBackend[] {
+export function createBackends(
+  config: Config,
+  options: { fetch?: typeof fetch; coalesce?: number; subrequests?: { remaining: number; limit: number } } = {},
+): InferenceBackend[] {
   const { edge } = config;
+  const gpuOptions = { coalesce: options.coalesce, subrequests: options.subrequests };
   return [
-    ...config.gpu.map((settings) => createGpuBackend(settings, options.fetch, settings.id, { coalesce: options.coalesce })),
+    ...config.gpu.map((settings) => createGpuBackend(settings, options.fetch, settings.id, gpuOptions)),
     ...(edge
       ? [
           createEdgeBackend({

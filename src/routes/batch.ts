@@ -66,13 +66,13 @@ const route = createRoute({
 export function registerBatchRoute(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const { requests } = c.req.valid("json");
-    const { maxItems, concurrency } = c.var.config.syncBatch;
+    const { maxItems, concurrency, maxSubrequests } = c.var.config.syncBatch;
     if (requests.length > maxItems) {
       throw new ApiError("payload_too_large", `a batch holds at most ${maxItems} requests (got ${requests.length})`, {
         limit: maxItems,
       });
     }
-    const deps = createPipelineDeps(c.var.config, { coalesce: concurrency });
+    const deps = createPipelineDeps(c.var.config, { coalesce: concurrency, subrequestLimit: maxSubrequests });
     const { results, totals } = await runSyncBatch(requests, deps, concurrency);
     const body = results.map((result) =>
       result.status === "ok"

@@ -71,3 +71,21 @@ describe("POST /v1/batch", () => {
     expect(empty.status).toBe(422);
   });
 });
+
+describe("the subrequest budget", () => {
+  it("fails the items whose backend calls would exceed BATCH_MAX_SUBREQUESTS, and only those", async () => {
+    const marker = uniqueMarker("budget");
+    // Two decodings, so two prompt-array calls; the budget allows one.
+    const requests = [
+      { id: "greedy", task: "answer", input: { question: `${marker} a?` }, options: { backend: "gpu" } },
+      { id: "sampled", task: "answer", input: { question: `${marker} b?` }, options: { backend: "gpu", temperature: 0.5, seed: 1 } },
+    ];
+    const reply = await callWithEnv({ BATCH_MAX_SUBREQUESTS: "1" }, "/v1/batch", { requests });
+    expect(reply.status).toBe(200);
+    const statuses = (reply.body.results as Result[]).map((result) => result.status).sort();
+    expect(statuses).toEqual(["error", "ok"]);
+    const failed = (reply.body.results as Result[]).find((result) => result.status === "error");
+    expect(failed?.error).toMatchObject({ type: "backend_unavailable", message: expect.stringContaining("subrequest budget of 1") });
+    expect(await findRequests(stubUrl, marker)).toHaveLength(1);
+  });
+});

@@ -15,6 +15,11 @@ export interface GpuBackendOptions {
    * of at most this many prompts (sync batches); such calls do not stream.
    */
   coalesce?: number;
+  /**
+   * Shared by every backend serving one Worker invocation: HTTP calls left
+   * before the Workers subrequest limit; when spent, calls fail fast (503).
+   */
+  subrequests?: { remaining: number; limit: number };
 }
 
 /**
@@ -42,8 +47,20 @@ export function createGpuBackend(
     fetch: fetchImpl,
   };
 
+  function spendSubrequest(): void {
+    const budget = options.subrequests;
+    if (!budget) return;
+    if (budget.remaining <= 0) {
+      throw new BackendError("backend_unavailable", id, `the subrequest budget of ${budget.limit} for this request is spent`, {
+        retryable: false,
+      });
+    }
+    budget.remaining -= 1;
+  }
+
   async function scorePairs(pairs: ScoreRequest[], signal?: AbortSignal): Promise<ScoredContinuation[]> {
     const prompts = pairs.map((pair) => pair.context + pair.continuation);
+    spendSubrequest();
     const response = await postCompletion(target, buildScoreBody(settings.model, prompts), signal);
     const choices = orderedChoices(response, pairs.length);
     return pairs.map((pair, index) => {
@@ -69,6 +86,7 @@ export function createGpuBackend(
   const groupedGenerate = createCoalescer<{ prompt: string; decoding: Decoding }, CompletionChoice>(async (_key, items) => {
     const decoding = (items[0] as { decoding: Decoding }).decoding;
     const body = buildGenerateBody(settings.model, items.map((item) => item.prompt), decoding);
+    spendSubrequest();
     return orderedChoices(await postCompletion(target, body), items.length);
   }, Math.max(limit, 1));
   const groupedScore = createCoalescer<ScoreRequest[], ScoredContinuation[]>(async (_key, groups) => {
@@ -89,6 +107,7 @@ export function createGpuBackend(
         return toGeneration(await groupedGenerate(JSON.stringify(decoding), { prompt, decoding }), decoding, undefined);
       }
       const body = buildGenerateBody(settings.model, prompt, decoding);
+      spendSubrequest();
       const response =
         settings.stream === false ? await postCompletion(target, body, signal) : await streamCompletion(target, body, signal);
       return toGeneration(response.choices[0] as CompletionChoice, decoding, response.usage ?? undefined);
