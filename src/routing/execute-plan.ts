@@ -74,14 +74,16 @@ export async function executePlan<T>(
         return { result, backend, attempts };
       } catch (error) {
         // Whatever the backend made of the abort, running out of the request's time is a timeout.
-        const failure =
-          deadline - deps.now() <= 0
-            ? new BackendError("backend_timeout", backend.id, `deadline of ${settings.deadlineMs} ms exceeded`)
-            : toApiError(error, backend.id);
+        const outOfTime = deadline - deps.now() <= 0;
+        const failure = outOfTime
+          ? new BackendError("backend_timeout", backend.id, `deadline of ${settings.deadlineMs} ms exceeded`)
+          : toApiError(error, backend.id);
         last = failure;
         attempts.push({ backend: backend.id, status: "error", duration_ms: deps.now() - started, error: failure.message });
         if (!(failure instanceof BackendError)) throw failure;
-        deps.breakers.record(backend.id, false, deps.now());
+        // Only the backend's own faults count against its circuit: not the client's deadline, a
+        // rejected request (4xx), a refused model or this request's spent subrequest budget.
+        if (!outOfTime && isRetryable(failure)) deps.breakers.record(backend.id, false, deps.now());
         if (!isRetryable(failure) || tryIndex + 1 >= settings.maxTries) break;
         await deps.sleep(Math.min(backoffMs(tryIndex, settings, deps.random), Math.max(0, deadline - deps.now())));
       }

@@ -114,6 +114,25 @@ describe("faults", () => {
   });
 });
 
+describe("what counts against a circuit", () => {
+  it("neither a client's short deadline nor a rejected request (4xx) opens the circuit", async () => {
+    const vars = { GPU_BACKENDS: oneGpu(), BREAKER_FAILURES: "2", BREAKER_COOLDOWN_MS: "60001", RETRY_MAX_TRIES: "1" };
+    await setFaults(faulty, { mode: "hang" });
+    for (let i = 0; i < 3; i += 1) {
+      const reply = await callWithEnv(vars, "/v1/tasks/answer", { question: "q?", options: { backend: "gpu", deadline_ms: 50 } });
+      expect(reply.status).toBe(504);
+    }
+    await clearFaults(faulty);
+    const rejected = { ...vars, GPU_BACKENDS: oneGpu({ model: "missing" }) };
+    for (let i = 0; i < 3; i += 1) {
+      expect((await callWithEnv(rejected, "/v1/tasks/answer", { question: "q?", options: { backend: "gpu" } })).status).toBe(502);
+    }
+    const after = await callWithEnv(vars, "/v1/tasks/answer", { question: "q?", options: { backend: "gpu" } });
+    expect(after.status).toBe(200);
+    expect(summarize(after.body.route.attempts)).toEqual(["gpu:a:ok"]);
+  });
+});
+
 describe("confidence escalation", () => {
   it("re-runs an unsure edge choice on the GPU and records both", async () => {
     const vars = { ...tableDefaults, GPU_BACKENDS: JSON.stringify([{ name: "b", url: healthy }]), ESCALATE_MIN_PROBABILITY: "0.999999" };

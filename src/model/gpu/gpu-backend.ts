@@ -104,7 +104,8 @@ export function createGpuBackend(
     async generate(prompt, decoding, signal): Promise<Generation> {
       if (limit > 0) {
         // Usage is summed over the group, so each member's is left to the caller's tokenizer.
-        return toGeneration(await groupedGenerate(JSON.stringify(decoding), { prompt, decoding }), decoding, undefined);
+        const choice = await abortable(groupedGenerate(JSON.stringify(decoding), { prompt, decoding }), signal);
+        return toGeneration(choice, decoding, undefined);
       }
       const body = buildGenerateBody(settings.model, prompt, decoding);
       spendSubrequest();
@@ -115,7 +116,7 @@ export function createGpuBackend(
 
     async score(requests, signal): Promise<ScoredContinuation[]> {
       const pairs = requests.map(withContext);
-      return limit > 0 ? groupedScore("score", pairs) : scorePairs(pairs, signal);
+      return limit > 0 ? abortable(groupedScore("score", pairs), signal) : scorePairs(pairs, signal);
     },
 
     async health(signal) {
@@ -130,6 +131,18 @@ export function createGpuBackend(
       }
     },
   };
+}
+
+/** A grouped call serves many callers, so one caller's abort releases that caller only. */
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    }),
+  ]);
 }
 
 function toGeneration(choice: CompletionChoice, decoding: Decoding, usage: CompletionResponse["usage"]): Generation {
