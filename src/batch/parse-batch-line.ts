@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeFirstIssue } from "../errors";
 import { getTask } from "../prompts/registry";
 import { optionsSchema } from "../schemas";
 import type { BatchItem } from "./run-item";
@@ -61,7 +62,7 @@ export function parseBatchLine(text: string): ValidLine | InvalidLine {
   const rawId = (json as { custom_id?: unknown } | null)?.custom_id;
   const customId = typeof rawId === "string" && rawId.length > 0 ? rawId : null;
   const line = lineSchema.safeParse(json);
-  if (!line.success) return invalid(customId, "invalid_request", describeIssue(line.error));
+  if (!line.success) return invalid(customId, "invalid_request", describeFirstIssue(line.error, [], "line").message);
   const item = toItem(line.data.url, line.data.body);
   if ("code" in item) return invalid(customId, item.code, item.message);
   return { ok: true, customId: line.data.custom_id, url: line.data.url, item };
@@ -70,7 +71,7 @@ export function parseBatchLine(text: string): ValidLine | InvalidLine {
 function toItem(url: string, body: Record<string, unknown>): BatchItem | { code: string; message: string } {
   if (url === "/v1/completions") {
     const parsed = completionsSchema.safeParse(body);
-    if (!parsed.success) return { code: "invalid_request", message: describeIssue(parsed.error, "body") };
+    if (!parsed.success) return { code: "invalid_request", message: describeFirstIssue(parsed.error, ["body"]).message };
     const { model: _model, prompt, ...options } = parsed.data;
     return checkItem({ task: "generate", input: { prompt }, options });
   }
@@ -84,9 +85,9 @@ function checkItem(item: BatchItem): BatchItem | { code: string; message: string
   const task = getTask(item.task);
   if (!task) return { code: "unknown_task", message: `unknown task '${item.task}'` };
   const input = task.input.safeParse(item.input);
-  if (!input.success) return { code: "invalid_request", message: describeIssue(input.error, "body") };
+  if (!input.success) return { code: "invalid_request", message: describeFirstIssue(input.error, ["body"]).message };
   const options = optionsSchema.safeParse(item.options ?? {});
-  if (!options.success) return { code: "invalid_request", message: describeIssue(options.error, "options") };
+  if (!options.success) return { code: "invalid_request", message: describeFirstIssue(options.error, ["options"]).message };
   return item;
 }
 
@@ -94,8 +95,3 @@ function invalid(customId: string | null, code: string, message: string): Invali
   return { ok: false, customId, code, message };
 }
 
-function describeIssue(error: z.ZodError, prefix?: string): string {
-  const issue = error.issues[0];
-  const path = [...(prefix ? [prefix] : []), ...(issue?.path.map(String) ?? [])];
-  return `${path.length > 0 ? path.join(".") : "line"}: ${issue?.message ?? "invalid"}`;
-}

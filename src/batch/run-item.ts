@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ApiError } from "../errors";
+import { ApiError, describeFirstIssue } from "../errors";
 import { runTask, type PipelineDeps, type RouteReport } from "../pipeline";
 import { getTask } from "../prompts/registry";
 import { optionsSchema } from "../schemas";
@@ -64,7 +64,6 @@ export async function runBatchItem(item: BatchItem, deps: PipelineDeps): Promise
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, at: string[]): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = [...at, ...(issue?.path.map(String) ?? [])];
-  throw new ApiError("invalid_request", `${path.join(".")}: ${issue?.message ?? "invalid"}`, { path });
+  const { path, message } = describeFirstIssue(parsed.error, at);
+  throw new ApiError("invalid_request", message, { path });
 }

@@ -20,8 +20,9 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
     const task = TASKS[name] as TaskModule;
     app.openapi(buildTaskRoute(task), async (c) => {
       const started = Date.now();
-      const { options: rawOptions, ...input } = c.req.valid("json" as never) as Record<string, unknown>;
-      const options: TaskRequestOptions = optionsSchema.parse(rawOptions ?? {});
+      // The route's schema has already parsed `options` (defaults applied) when it was sent.
+      const { options: sent, ...input } = c.req.valid("json" as never) as { options?: TaskRequestOptions };
+      const options: TaskRequestOptions = sent ?? optionsSchema.parse({});
       const header = c.req.header("x-deadline-ms");
       if (options.deadline_ms === undefined && header !== undefined) options.deadline_ms = parseDeadline(header);
       const config = c.var.config;

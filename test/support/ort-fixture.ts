@@ -119,3 +119,19 @@ export function expectGoldenLogits(data: Float32Array): void {
     throw error;
   }
 }
+
+/**
+ * Runs the fixture step on a session from either `#ort` variant and checks
+ * its names, logits shape and golden digest: the one check both runtimes pass.
+ *
+ * @example
+ * await expectFixtureStep(await createSession(bytes), Tensor);
+ */
+export async function expectFixtureStep(session: InferenceSession, TensorClass: typeof Tensor): Promise<void> {
+  expect(session.inputNames).toContain("input_ids");
+  expect(session.outputNames).toContain("logits");
+  const { logits } = await session.run(emptyPastFeeds(session, TensorClass, FIXTURE_TOKENS));
+  expect(logits?.dims).toEqual([1, FIXTURE_TOKENS.length, FIXTURE_VOCAB]);
+  expectGoldenLogits(logits?.data as Float32Array);
+  await session.release();
+}

@@ -33,12 +33,16 @@ export function loadRunnerFromR2(bucket: R2Bucket, key: string, firstPassKey: st
 }
 
 async function readModel(bucket: R2Bucket, key: string, budget: MemoryBudget): Promise<Uint8Array> {
-  const head = await bucket.head(key);
-  if (!head) {
+  const object = await bucket.get(key);
+  if (!object) {
     throw new BackendError("backend_unavailable", "edge", `model '${key}' is not in the MODELS bucket (run npm run model:seed)`);
   }
-  checkMemoryBudget(key, head.size, budget);
-  const object = await bucket.get(key);
-  if (!object) throw new BackendError("backend_unavailable", "edge", `model '${key}' disappeared from the MODELS bucket`);
+  // The size arrives with the object's metadata, so an oversized model is refused before its body is read.
+  try {
+    checkMemoryBudget(key, object.size, budget);
+  } catch (error) {
+    await object.body.cancel();
+    throw error;
+  }
   return new Uint8Array(await object.arrayBuffer());
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { BackendError } from "../../../src/errors";
 import { createGpuBackend } from "../../../src/model/gpu/gpu-backend";
+import { failureOf } from "../../support/backend-failure";
 import { clearFaults, readStats, setFaults } from "../../support/stub-control";
 
 // The only test file that sets faults on this server: files run in parallel.
@@ -11,14 +11,6 @@ const greedy = { strategy: "greedy", maxTokens: 6 } as const;
 
 afterEach(() => clearFaults(faultyUrl));
 
-async function failureOf(run: Promise<unknown>): Promise<BackendError> {
-  const error = await run.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(BackendError);
-  return error as BackendError;
-}
 
 describe("a whole server misbehaving (POST /__stub/faults)", () => {
   it("cut-stream breaks every streamed generation and every scoring body, and the stats count them", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Decoding } from "../../../src/model/backend";
-import { BackendError } from "../../../src/errors";
 import { createGpuBackend } from "../../../src/model/gpu/gpu-backend";
+import { failureOf } from "../../support/backend-failure";
 import { stubUrl } from "../../support/call-router";
 import { addScript, findRequests, uniqueMarker } from "../../support/stub-control";
 
@@ -9,15 +9,6 @@ const settings = { id: "gpu", weight: 1, baseUrl: stubUrl, model: "gpt2", timeou
 const streaming = createGpuBackend(settings);
 const whole = createGpuBackend({ ...settings, stream: false });
 
-/** The BackendError a generation fails with (the test fails if it succeeds). */
-async function failureOf(run: Promise<unknown>): Promise<BackendError> {
-  const error = await run.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(BackendError);
-  return error as BackendError;
-}
 
 describe("streamed generation", () => {
   it.each<[string, Decoding]>([
