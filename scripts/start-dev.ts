@@ -10,6 +10,7 @@
 import { spawn } from "node:child_process";
 import { chooseEngine } from "../infra/backend/choose-engine";
 import { startCompletionsServer } from "../infra/backend/server";
+import { convertModel } from "../infra/model/convert-model";
 import { chooseLocalModel, seedLocalModel } from "../infra/model/seed-model";
 
 const gpuBaseUrl = process.env.GPU_BASE_URL ?? "http://127.0.0.1:8000";
@@ -39,18 +40,18 @@ async function startReferenceBackendIfNeeded(modelPath: string): Promise<(() => 
 }
 
 const edgeModel = await chooseLocalModel();
-seedLocalModel(edgeModel.path);
+seedLocalModel((await convertModel(edgeModel.path)).path);
 if (edgeModel.meaningless) {
   console.warn(
     "\n!!! Edge model: the generated TINY RANDOM-WEIGHT GPT-2. Its outputs are MEANINGLESS.\n" +
       "!!! Run `npm run model:fetch` (distilgpt2 from the Hugging Face hub) and restart for real text.\n",
   );
 }
-console.warn("!!! Local workerd does not enforce a Worker's 128 MB, so the edge memory budget is raised to 4096 MB here.");
+console.warn("!!! Local workerd does not enforce a Worker's 128 MB; the edge plans its memory as on Workers (GET /health?check=true shows it).");
 const stopStandIn = await startReferenceBackendIfNeeded(edgeModel.path);
 const wrangler = spawn(
   "npx",
-  ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", "--var", `GPU_BASE_URL:${gpuBaseUrl}`, "--var", `EDGE_MODEL:${edgeModel.name}`, "--var", "EDGE_MEMORY_BUDGET_MB:4096"],
+  ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", "--var", `GPU_BASE_URL:${gpuBaseUrl}`, "--var", `EDGE_MODEL:${edgeModel.name}`],
   {
     stdio: "inherit",
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },

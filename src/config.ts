@@ -21,10 +21,10 @@ const varsSchema = z.object({
   EDGE_MODEL: z.string().min(1).default("distilgpt2"),
   EDGE_CONTEXT_TOKENS: intVar(1024),
   EDGE_MEMORY_BUDGET_MB: z.coerce.number().positive().default(128),
-  // Fitted to workerd measurements (npm run bench:edge -- --memory): ~290 MB whatever the model
-  // (ORT's wasm memory after a 512-token prompt, the tokenizer), plus 4.3x the file size.
-  EDGE_MEMORY_BYTES_FACTOR: z.coerce.number().positive().default(4.3),
-  EDGE_MEMORY_BASE_MB: z.coerce.number().nonnegative().default(290),
+  // Measured in workerd through its inspector (npm run bench:edge -- --memory): ORT's wasm memory
+  // beside an ORT-format model's bytes, and the isolate's JS heap with the router loaded.
+  EDGE_MEMORY_RUNTIME_MB: z.coerce.number().nonnegative().default(11),
+  EDGE_MEMORY_JS_MB: z.coerce.number().nonnegative().default(11),
   TASK_BACKENDS: z.string().optional(),
   EDGE_TOKEN_BUDGET: intVar(512),
   EDGE_MS_PER_TOKEN: z.coerce.number().positive().default(80),
@@ -81,8 +81,8 @@ export function loadConfig(env: Env): Config {
             contextTokens: vars.EDGE_CONTEXT_TOKENS,
             memory: {
               budgetMb: vars.EDGE_MEMORY_BUDGET_MB,
-              bytesFactor: vars.EDGE_MEMORY_BYTES_FACTOR,
-              baseMb: vars.EDGE_MEMORY_BASE_MB,
+              runtimeMb: vars.EDGE_MEMORY_RUNTIME_MB,
+              jsHeapMb: vars.EDGE_MEMORY_JS_MB,
             },
           }
         : undefined,

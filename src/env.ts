@@ -26,10 +26,10 @@ export interface Env {
   EDGE_FIRST_PASS_MODEL_KEY?: string;
   EDGE_MODEL?: string;
   EDGE_CONTEXT_TOKENS?: string;
-  /** Edge memory budget (MB, default 128) and the footprint estimate: file size × factor + base MB. */
+  /** Edge memory budget (MiB, default 128) and the measured costs it is planned with (see MemoryBudget). */
   EDGE_MEMORY_BUDGET_MB?: string;
-  EDGE_MEMORY_BYTES_FACTOR?: string;
-  EDGE_MEMORY_BASE_MB?: string;
+  EDGE_MEMORY_RUNTIME_MB?: string;
+  EDGE_MEMORY_JS_MB?: string;
   /** JSON object overriding the default task → backend table, e.g. `{"answer":"edge"}`. */
   TASK_BACKENDS?: string;
   EDGE_TOKEN_BUDGET?: string;

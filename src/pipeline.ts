@@ -79,6 +79,7 @@ export async function runTask<I, O>(task: TaskModule<I, O>, input: I, options: T
       kind: b.kind,
       weight: weightOf(b, deps.config),
       healthy: deps.breakers.isHealthy(b.id, now) && (b.isAvailable?.() ?? true),
+      maxTokens: b.tokenLimit?.(),
     })),
     deps.config.routing,
     deps.random,

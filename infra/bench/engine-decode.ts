@@ -39,6 +39,9 @@ export async function timeEngineDecode(
   let prefillEnd = Number.NaN;
   const timed: Gpt2Runner = {
     layout: runner.layout,
+    get peakStepBytes() {
+      return runner.peakStepBytes;
+    },
     async feed(ids, cache, visit) {
       if (cache !== undefined) marks.push({ at: performance.now(), runMs: runMs() });
       const next = await runner.feed(ids, cache, visit);

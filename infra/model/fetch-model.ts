@@ -3,6 +3,8 @@
  * Downloads a GPT-2-family ONNX decoder and its config.json from the Hugging
  * Face hub into models/<repo>/, with a progress bar, and checks the file's
  * SHA-256 against the hub's LFS id (the `x-linked-etag` header).
+ * Then converts the decoder to the edge-ready ORT format beside it
+ * (decoder_model_merged.ort, see model:convert).
  * Default: Xenova/distilgpt2, int8-quantized merged decoder.
  */
 import { createHash } from "node:crypto";
@@ -11,6 +13,7 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { convertModel } from "./convert-model";
 
 const HUB = process.env.HF_ENDPOINT ?? "https://huggingface.co";
 const { positionals, values } = parseArgs({
@@ -68,7 +71,8 @@ try {
   const modelPath = join(outDir, "decoder_model_merged.onnx");
   const sha256 = await download(values.file, modelPath);
   await download("config.json", join(outDir, "config.json"));
-  console.log(JSON.stringify({ repo, file: values.file, path: modelPath, sha256 }));
+  const edgeReady = await convertModel(modelPath);
+  console.log(JSON.stringify({ repo, file: values.file, path: modelPath, sha256, edge_ready: edgeReady.path, edge_ready_sha256: edgeReady.sha256 }));
 } catch (error) {
   console.error(`model:fetch failed: ${(error as Error).message}`);
   process.exit(1);

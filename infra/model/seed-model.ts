@@ -1,17 +1,20 @@
 /**
- * `npm run model:seed -- [path/to/decoder.onnx]`
+ * `npm run model:seed -- [path/to/decoder.onnx|.ort]`
  * Puts an edge model into the local R2 bucket that `wrangler dev` uses, under
- * the key the Worker reads (EDGE_MODEL_KEY in wrangler.toml). Without a path
- * it takes models/Xenova/distilgpt2 when fetched, else generates the tiny
- * random-weight model (whose outputs are meaningless) and says so.
+ * the key the Worker reads (EDGE_MODEL_KEY in wrangler.toml), in its
+ * edge-ready ORT format: a plain ONNX file is converted first (the `.ort`
+ * lands beside it). Without a path it takes models/Xenova/distilgpt2 when
+ * fetched, else generates the tiny random-weight model (whose outputs are
+ * meaningless) and says so.
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { execFileSync } from "node:child_process";
+import { convertModel } from "./convert-model";
 import { writeGeneratedModel } from "./write-generated-model";
 
 export const EDGE_BUCKET = "zeroshot-models";
-export const EDGE_MODEL_KEY = "edge/decoder_model_merged.onnx";
+export const EDGE_MODEL_KEY = "edge/decoder_model_merged.ort";
 const FETCHED = "models/Xenova/distilgpt2/decoder_model_merged.onnx";
 
 /** Which model the local Worker gets, and what to call it. */
@@ -38,7 +41,8 @@ export function seedLocalModel(path: string): void {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { positionals } = parseArgs({ allowPositionals: true });
   const model = await chooseLocalModel(positionals[0]);
-  seedLocalModel(model.path);
+  const converted = await convertModel(model.path);
+  seedLocalModel(converted.path);
   if (model.meaningless) console.warn("!!! Seeded the TINY RANDOM-WEIGHT model: its outputs are meaningless. Run npm run model:fetch for distilgpt2.");
-  console.log(JSON.stringify({ bucket: EDGE_BUCKET, key: EDGE_MODEL_KEY, ...model }));
+  console.log(JSON.stringify({ bucket: EDGE_BUCKET, key: EDGE_MODEL_KEY, ...model, edge_ready: converted.path, bytes: converted.bytes, sha256: converted.sha256 }));
 }

@@ -61,6 +61,8 @@ export interface ScoredContinuation {
 export interface BackendHealth {
   ok: boolean;
   detail?: string;
+  /** The edge model's memory as loaded: file, ORT's wasm memory, budget (MiB) and the context that fits. */
+  memory?: { model_mb: number; wasm_mb?: number; budget_mb: number; context_tokens: number; peak_step_js_mb: number };
 }
 
 /**
@@ -85,4 +87,6 @@ export interface InferenceBackend {
   health(signal?: AbortSignal): Promise<BackendHealth>;
   /** False when the backend already knows it cannot serve (an edge model over its memory budget). */
   isAvailable?(): boolean;
+  /** Most tokens (prompt + new) one request may hold, when less than the context (the edge's memory plan). */
+  tokenLimit?(): number | undefined;
 }

@@ -1,7 +1,7 @@
 import type { Config } from "../env";
 import type { InferenceBackend } from "./backend";
 import { createEdgeBackend } from "./edge/edge-backend";
-import { loadRunnerFromR2 } from "./edge/load-from-r2";
+import { edgeContextLimit, loadEdgeModel, type EdgeModelSource } from "./edge/load-from-r2";
 import { edgeRefusal } from "./edge/memory-budget";
 import { createGpuBackend } from "./gpu/gpu-backend";
 
@@ -18,16 +18,24 @@ export function createBackends(
   options: { fetch?: typeof fetch; coalesce?: number; subrequests?: { remaining: number; limit: number } } = {},
 ): InferenceBackend[] {
   const { edge } = config;
+  const source: EdgeModelSource | undefined = edge && {
+    bucket: edge.bucket,
+    key: edge.key,
+    firstPassKey: edge.firstPassKey,
+    budget: edge.memory,
+    contextTokens: edge.contextTokens,
+  };
   const gpuOptions = { coalesce: options.coalesce, subrequests: options.subrequests };
   return [
     ...config.gpu.map((settings) => createGpuBackend(settings, options.fetch, settings.id, gpuOptions)),
-    ...(edge
+    ...(edge && source
       ? [
           createEdgeBackend({
             model: edge.model,
             contextTokens: edge.contextTokens,
-            loadRunner: () => loadRunnerFromR2(edge.bucket, edge.key, edge.firstPassKey, edge.memory),
+            load: () => loadEdgeModel(source),
             isAvailable: () => edgeRefusal(edge.key, edge.memory) === undefined,
+            tokenLimit: () => edgeContextLimit(source),
           }),
         ]
       : []),

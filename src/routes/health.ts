@@ -8,6 +8,16 @@ const backendSchema = z.object({
   model: z.string(),
   ok: z.boolean().optional(),
   detail: z.string().optional(),
+  memory: z
+    .object({
+      model_mb: z.number(),
+      wasm_mb: z.number().optional(),
+      budget_mb: z.number(),
+      context_tokens: z.number().int(),
+      peak_step_js_mb: z.number(),
+    })
+    .optional()
+    .openapi({ description: "Edge only, with ?check=true (MiB): the model file, ORT's wasm memory (its peak so far), the budget, the context that fits it, and the most one inference step held in JS." }),
 });
 
 const route = createRoute({

@@ -8,6 +8,8 @@ export interface RouteCandidate {
   weight: number;
   /** False while the backend's circuit breaker is open. */
   healthy: boolean;
+  /** Most tokens (prompt + new) it takes, when it has a limit below its context (the edge's memory plan). */
+  maxTokens?: number;
 }
 
 /** The request facts the policy decides on. */
@@ -54,9 +56,13 @@ export function planRoute(request: RouteRequest, candidates: RouteCandidate[], p
   let preferred = policy.taskTable[request.task];
   let reason = `task table: ${request.task} runs on ${preferred}`;
   const edgeMs = request.totalTokens * policy.edgeMsPerToken;
+  const edgeMemory = Math.min(...candidates.filter((c) => c.kind === "edge").map((c) => c.maxTokens ?? Infinity));
   if (preferred === "edge" && request.totalTokens > policy.edgeTokenBudget) {
     preferred = "gpu";
     reason = `${request.totalTokens} tokens exceed the edge budget of ${policy.edgeTokenBudget}`;
+  } else if (preferred === "edge" && request.totalTokens > edgeMemory) {
+    preferred = "gpu";
+    reason = `${request.totalTokens} tokens exceed the edge memory context of ${edgeMemory}`;
   } else if (preferred === "edge" && request.deadlineMs !== undefined && edgeMs > request.deadlineMs) {
     preferred = "gpu";
     reason = `edge estimate ${Math.round(edgeMs)} ms exceeds the ${request.deadlineMs} ms deadline`;

@@ -1,53 +1,81 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/env";
-import { estimateFootprintMb } from "../../src/model/edge/memory-budget";
+import { freeMemoryMb, planEdgeContext, planWasmReservation } from "../../src/model/edge/memory-budget";
 import { callWithEnv } from "../support/call-router";
 
-// The generated tiny model is 6.7 MB. The estimate's factor and base are set here, so the
-// tests do not move when the defaults are re-fitted to new measurements.
+// The generated tiny model in ORT format is about 6.5 MiB; its cache costs 512 bytes a token
+// (2 layers × key and value × 2 heads × 16 × 4 bytes) and its logits 201,028 bytes a token.
+// The measured costs are set here, so the tests do not move when the defaults are re-measured.
+const MIB = 2 ** 20;
+const costs = { kvBytesPerToken: 512, logitsBytesPerToken: 50257 * 4 };
+const measured = { EDGE_MEMORY_RUNTIME_MB: "4", EDGE_MEMORY_JS_MB: "2" };
 let fileBytes = 0;
-const estimate = { EDGE_MEMORY_BYTES_FACTOR: "2.5", EDGE_MEMORY_BASE_MB: "16" };
 
 beforeAll(async () => {
-  const bytes = Reflect.get(env, "TINY_GPT2_ONNX") as ArrayBuffer;
+  const bytes = Reflect.get(env, "TINY_GPT2_ORT") as ArrayBuffer;
   fileBytes = bytes.byteLength;
-  await (env as unknown as Env).MODELS?.put("budget/decoder_model_merged.onnx", bytes);
+  await (env as unknown as Env).MODELS?.put("budget/decoder_model_merged.ort", bytes);
 });
 
-const edge = { EDGE_MODEL_KEY: "budget/decoder_model_merged.onnx", TASK_BACKENDS: "", ...estimate };
+const edge = { EDGE_MODEL_KEY: "budget/decoder_model_merged.ort", TASK_BACKENDS: "", ...measured };
+const budgetOf = (budgetMb: number) => ({ budgetMb, runtimeMb: 4, jsHeapMb: 2 });
 
-describe("the edge memory budget", () => {
-  it("estimates a model's footprint from its file size", () => {
-    expect(estimateFootprintMb(100 * 1024 * 1024, { budgetMb: 128, bytesFactor: 2.5, baseMb: 16 })).toBe(266);
+describe("the edge memory plan", () => {
+  it("splits the free memory between ORT's heap and the JS side", () => {
+    const budget = { budgetMb: 128, runtimeMb: 14, jsHeapMb: 10 };
+    const file = 81 * MIB;
+    expect(freeMemoryMb(file, budget)).toBe(23);
+    expect(planWasmReservation(file, budget)).toBe((81 + 14 + 11.5) * MIB);
+    expect(planWasmReservation(file, { ...budget, budgetMb: 4096 })).toBe(0);
+    // Four copies of the cache and two of an 8-token chunk's logits in the 23 MiB left.
+    const context = planEdgeContext(file, { kvBytesPerToken: 36_864, logitsBytesPerToken: 201_028 }, budget, 8, 1024);
+    expect(context).toBe(Math.floor((23 * MIB - 2 * 8 * 201_028) / (4 * 36_864)));
+    expect(planEdgeContext(file, { kvBytesPerToken: 36_864, logitsBytesPerToken: 201_028 }, { ...budget, budgetMb: 4096 }, 8, 1024)).toBe(1024);
   });
 
-  it("refuses every model at the Worker's 128 MB with the measured defaults", async () => {
-    const reply = await callWithEnv({ EDGE_MODEL_KEY: edge.EDGE_MODEL_KEY, EDGE_MEMORY_BUDGET_MB: "128" }, "/v1/tasks/score", {
-      text: "The cat sat.",
-      options: { backend: "edge" },
-    });
-    expect(reply.status).toBe(503);
-    expect(reply.body.error.message).toMatch(/needs an estimated 31\d\.\d MB \(6\.\d MB file × 4\.3 \+ 290 MB\)/);
-  });
-
-  it("loads a model whose estimate fits a 128 MB budget", async () => {
+  it("admits the model within 128 MiB and reports its memory and the context that fits", async () => {
     const reply = await callWithEnv({ ...edge, EDGE_MEMORY_BUDGET_MB: "128" }, "/v1/tasks/score", { text: "The cat sat.", options: { backend: "edge" } });
     expect(reply.status).toBe(200);
     expect(reply.body.backend).toBe("edge");
+    const health = await callWithEnv({ ...edge, EDGE_MEMORY_BUDGET_MB: "128" }, "/health?check=true");
+    const reported = health.body.backends.find((backend: { id: string }) => backend.id === "edge");
+    expect(reported).toMatchObject({ ok: true, memory: { budget_mb: 128, context_tokens: 1024 } });
+    expect(reported.memory.model_mb).toBeCloseTo(fileBytes / MIB, 1);
   });
 
-  it("refuses a model over the budget with both figures, before reading it", async () => {
-    const vars = { ...edge, EDGE_MEMORY_BUDGET_MB: "20" };
+  it("caps the context by memory and sends longer requests elsewhere", async () => {
+    // 2.2 MiB left after the model: a 4-token chunk's logits (1.6 MB) and a few hundred tokens of cache.
+    const budgetMb = fileBytes / MIB + 4 + 2 + 2.2;
+    const vars = { ...edge, EDGE_MEMORY_BUDGET_MB: String(budgetMb) };
+    const health = await callWithEnv(vars, "/health?check=true");
+    const limit = health.body.backends.find((backend: { id: string }) => backend.id === "edge").memory.context_tokens;
+    const chunk = Math.max(4, Math.min(64, Math.floor((freeMemoryMb(fileBytes, budgetOf(budgetMb)) * MIB) / 8 / (2 * costs.logitsBytesPerToken))));
+    expect(limit).toBe(planEdgeContext(fileBytes, costs, budgetOf(budgetMb), chunk, 1024));
+    expect(limit).toBeLessThan(1024);
+    const long = "word ".repeat(limit + 10);
+    const refused = await callWithEnv(vars, "/v1/tasks/score", { text: long, options: { backend: "edge" } });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.message).toContain(`exceed the edge memory context of ${limit}`);
+    // Routing knows the loaded model's limit and does not try the edge at all.
+    const routed = await callWithEnv(vars, "/v1/tasks/score", { text: long });
+    expect(routed.status).toBe(200);
+    expect(routed.body.backend).toBe("gpu");
+    expect(routed.body.route.reason).toBe(`${routed.body.usage.prompt_tokens} tokens exceed the edge memory context of ${limit}`);
+    expect(routed.body.route.attempts).toHaveLength(1);
+  });
+
+  it("refuses a model that leaves no memory for a cache with both figures, before reading it", async () => {
+    const vars = { ...edge, EDGE_MEMORY_BUDGET_MB: "10" };
     const reply = await callWithEnv(vars, "/v1/tasks/score", { text: "The cat sat.", options: { backend: "edge" } });
     expect(reply.status).toBe(503);
-    const needed = estimateFootprintMb(fileBytes, { budgetMb: 20, bytesFactor: 2.5, baseMb: 16 }).toFixed(1);
-    expect(reply.body.error.message).toContain(`needs an estimated ${needed} MB`);
-    expect(reply.body.error.message).toContain("over the edge memory budget of 20 MB");
+    const needed = (fileBytes / MIB + 6).toFixed(1);
+    expect(reply.body.error.message).toContain(`needs ${needed} MiB before any cache`);
+    expect(reply.body.error.message).toContain("over the edge memory budget of 10 MiB");
   });
 
   it("routes edge tasks to the GPU once the edge model is refused", async () => {
-    const vars = { ...edge, EDGE_MEMORY_BUDGET_MB: "21" };
+    const vars = { ...edge, EDGE_MEMORY_BUDGET_MB: "11" };
     await callWithEnv(vars, "/v1/tasks/score", { text: "warm up the refusal", options: { backend: "edge" } });
     const reply = await callWithEnv(vars, "/v1/tasks/choose", { text: "The ___ sat.", candidates: ["cat", "dog"] });
     expect(reply.status).toBe(200);
@@ -57,7 +85,7 @@ describe("the edge memory budget", () => {
     const health = await callWithEnv(vars, "/health?check=true");
     expect(health.body.backends.find((backend: { id: string }) => backend.id === "edge")).toMatchObject({
       ok: false,
-      detail: expect.stringContaining("over the edge memory budget of 21 MB"),
+      detail: expect.stringContaining("over the edge memory budget of 11 MiB"),
     });
   });
 });

@@ -18,8 +18,8 @@ type AttemptBody = { backend: string; status: string; error?: string };
 const summarize = (attempts: AttemptBody[]) => attempts.map((attempt) => `${attempt.backend}:${attempt.status}`);
 
 beforeAll(async () => {
-  const bytes = Reflect.get(env, "TINY_GPT2_ONNX") as ArrayBuffer;
-  await (env as unknown as Env).MODELS?.put("edge/decoder_model_merged.onnx", bytes);
+  const bytes = Reflect.get(env, "TINY_GPT2_ORT") as ArrayBuffer;
+  await (env as unknown as Env).MODELS?.put((env as unknown as Env).EDGE_MODEL_KEY as string, bytes);
 });
 afterEach(() => clearFaults(faulty));
 

@@ -5,7 +5,8 @@ import { TASKS, TASK_NAMES } from "../../src/prompts/registry";
 import { callWithEnv, postJson } from "../support/call-router";
 
 // Every task on the edge backend inside workerd: the generated tiny GPT-2 from
-// the local R2 bucket, run by onnxruntime-web's precompiled wasm module.
+// the local R2 bucket in its edge-ready ORT format (the golden outputs come from
+// the plain ONNX file in Node), run by onnxruntime-web's precompiled wasm module.
 const golden = inject("edgeGolden");
 const edge = { backend: "edge" as const };
 
@@ -17,11 +18,14 @@ function readBinding(name: string): ArrayBuffer {
 
 beforeAll(async () => {
   const models = (env as unknown as Env).MODELS as R2Bucket;
-  await models.put("edge/decoder_model_merged.onnx", readBinding("TINY_GPT2_ONNX"));
+  await models.put((env as unknown as Env).EDGE_MODEL_KEY as string, readBinding("TINY_GPT2_ORT"));
+  await models.put("onnx/decoder_model_merged.onnx", readBinding("TINY_GPT2_ONNX"));
   await models.put("split/decoder_with_past_model.onnx", readBinding("TINY_GPT2_ONNX"));
   await models.put("split/decoder_model.onnx", readBinding("TINY_GPT2_FIRST_PASS_ONNX"));
   await models.put("quantized/decoder_model_merged_quantized.onnx", readBinding("TINY_GPT2_INT8_ONNX"));
   await models.put("quantized/decoder_model_merged_q4.onnx", readBinding("TINY_GPT2_Q4_ONNX"));
+  await models.put("quantized/decoder_model_merged_quantized.ort", readBinding("TINY_GPT2_INT8_ORT"));
+  await models.put("quantized/decoder_model_merged_q4.ort", readBinding("TINY_GPT2_Q4_ORT"));
 });
 
 describe("tasks on the edge backend", () => {
@@ -48,9 +52,21 @@ describe("tasks on the edge backend", () => {
     expect(reply.body.output.text).toBe(text);
   });
 
+  it("runs a plain ONNX file too, with the same output as its ORT form", async () => {
+    const [{ prompt, maxTokens, text }] = golden.greedy as [(typeof golden.greedy)[number]];
+    const reply = await callWithEnv({ EDGE_MODEL_KEY: "onnx/decoder_model_merged.onnx" }, "/v1/tasks/generate", {
+      prompt,
+      options: { ...edge, temperature: 0, max_tokens: maxTokens },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.output.text).toBe(text);
+  });
+
   it.each([
     ["int8 (DynamicQuantizeLinear + MatMulInteger)", "int8", "quantized/decoder_model_merged_quantized.onnx"],
     ["q4 (MatMulNBits + GatherBlockQuantized)", "q4", "quantized/decoder_model_merged_q4.onnx"],
+    ["int8 in ORT format", "int8", "quantized/decoder_model_merged_quantized.ort"],
+    ["q4 in ORT format", "q4", "quantized/decoder_model_merged_q4.ort"],
   ] as const)("a %s model decodes from R2 exactly as in Node", async (_name, variant, key) => {
     const variantGolden = inject("tinyQuantized")[variant].golden;
     for (const { prompt, maxTokens, text } of variantGolden.greedy) {
@@ -86,9 +102,13 @@ describe("tasks on the edge backend", () => {
     expect(entry.logprob).toBeCloseTo(mat.body.output.logprob - prefix.body.output.logprob, 4);
   });
 
-  it("reports the edge model in /health once loaded", async () => {
+  it("reports the edge model and its measured memory in /health once loaded", async () => {
     const response = await SELF.fetch("http://router.test/health?check=true");
-    const body = (await response.json()) as { backends: Array<{ id: string; ok?: boolean }> };
-    expect(body.backends.find((backend) => backend.id === "edge")).toMatchObject({ ok: true });
+    const body = (await response.json()) as { backends: Array<{ id: string; ok?: boolean; memory?: Record<string, number> }> };
+    const bytes = readBinding("TINY_GPT2_ORT").byteLength;
+    const reported = body.backends.find((backend) => backend.id === "edge");
+    expect(reported).toMatchObject({ ok: true, memory: { model_mb: Math.round((bytes / 2 ** 20) * 10) / 10, context_tokens: 1024 } });
+    // ORT's heap holds the model's bytes (one copy) and more; it is read from the live WebAssembly.Memory.
+    expect(reported?.memory?.wasm_mb).toBeGreaterThan(bytes / 2 ** 20);
   });
 });

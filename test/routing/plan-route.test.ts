@@ -27,6 +27,14 @@ describe("planRoute", () => {
     expect(reason).toBe(`task table: ${task} runs on ${kind}`);
   });
 
+  it("moves an edge task to the GPU beyond the context the edge model's memory allows", () => {
+    const capped = candidates.map((c) => (c.kind === "edge" ? { ...c, maxTokens: 158 } : c));
+    expect(planRoute({ task: "score", choice: "auto", totalTokens: 158 }, capped, policy, fixed).plan[0]).toBe("edge");
+    const { plan, reason } = planRoute({ task: "score", choice: "auto", totalTokens: 159 }, capped, policy, fixed);
+    expect(plan).toEqual(["gpu:a", "gpu:b", "edge"]);
+    expect(reason).toBe("159 tokens exceed the edge memory context of 158");
+  });
+
   it("moves an edge task to the GPU beyond the edge token budget", () => {
     const { plan, reason } = planRoute({ task: "choose", choice: "auto", totalTokens: 600 }, candidates, policy, fixed);
     expect(plan.at(-1)).toBe("edge");

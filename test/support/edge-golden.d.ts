@@ -17,5 +17,7 @@ declare module "vitest" {
     tinyFirstPassPath: string;
     edgeGolden: EdgeGolden;
     tinyQuantized: Record<"int8" | "q4", { path: string; golden: EdgeGolden }>;
+    /** The same tiny models converted to ORT format (`npm run model:convert`). */
+    tinyOrt: Record<"fp32" | "int8" | "q4", string>;
   }
 }

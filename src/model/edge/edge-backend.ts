@@ -3,15 +3,19 @@ import type { Generation, InferenceBackend, ScoreRequest, ScoredContinuation } f
 import { END_OF_TEXT, END_OF_TEXT_ID, gpt2Tokenizer, type Tokenizer } from "../tokenizer";
 import { generateIds } from "./generate-ids";
 import type { Gpt2Runner } from "./gpt2-runner";
+import type { LoadedEdgeModel } from "./load-from-r2";
 import { scoreIds } from "./score-ids";
 
 /** How to build an edge backend; the model loader is injected (R2 in the Worker, a file in Node). */
 export interface EdgeBackendSettings {
   model: string;
   contextTokens: number;
-  loadRunner: () => Promise<Gpt2Runner>;
+  /** Loads the model once; `report` is what `/health?check=true` shows of its memory. */
+  load: () => Promise<Pick<LoadedEdgeModel, "runner"> & Partial<Pick<LoadedEdgeModel, "report">>>;
   /** False once the loader has refused the model (memory budget); routing then plans around it. */
   isAvailable?: () => boolean;
+  /** The memory-fitted context once the model is loaded; routing sends longer requests elsewhere. */
+  tokenLimit?: () => number | undefined;
   eosTokenId?: number;
   tokenizer?: Tokenizer;
   id?: string;
@@ -22,7 +26,7 @@ export interface EdgeBackendSettings {
  * interface as the GPU client.
  *
  * @example
- * const edge = createEdgeBackend({ model: "distilgpt2", contextTokens: 1024, loadRunner });
+ * const edge = createEdgeBackend({ model: "distilgpt2", contextTokens: 1024, load: () => loadEdgeModel(source) });
  * const out = await edge.generate("Q: Who wrote Hamlet?\nA:", { strategy: "greedy", maxTokens: 8, stop: ["\n"] });
  */
 export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBackend {
@@ -30,13 +34,24 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
   const tokenizer = settings.tokenizer ?? gpt2Tokenizer;
   const eosTokenId = settings.eosTokenId ?? END_OF_TEXT_ID;
 
-  async function runner(): Promise<Gpt2Runner> {
+  async function loaded(): ReturnType<EdgeBackendSettings["load"]> {
     try {
-      return await settings.loadRunner();
+      return await settings.load();
     } catch (error) {
       if (error instanceof BackendError) throw error;
       throw new BackendError("backend_unavailable", id, `model could not be loaded: ${(error as Error).message}`);
     }
+  }
+
+  /** The model, after refusing a request the memory-fitted context cannot hold (routing then moves on). */
+  async function runner(tokens: number): Promise<Gpt2Runner> {
+    const { runner: model } = await loaded();
+    if (model.tokenLimit !== undefined && tokens > model.tokenLimit) {
+      throw new BackendError("backend_unavailable", id, `${tokens} tokens exceed the edge memory context of ${model.tokenLimit}`, {
+        context_tokens: model.tokenLimit,
+      });
+    }
+    return model;
   }
 
   async function guard<T>(work: () => Promise<T>): Promise<T> {
@@ -54,11 +69,12 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
     model: settings.model,
     contextTokens: settings.contextTokens,
     isAvailable: () => settings.isAvailable?.() ?? true,
+    tokenLimit: () => settings.tokenLimit?.(),
 
     async generate(prompt, decoding, signal): Promise<Generation> {
-      const loaded = await runner();
       const promptIds = tokenizer.encode(prompt);
-      const out = await guard(() => generateIds(loaded, promptIds, decoding, { eosTokenId, decode: tokenizer.decode, signal }));
+      const model = await runner(promptIds.length + decoding.maxTokens);
+      const out = await guard(() => generateIds(model, promptIds, decoding, { eosTokenId, decode: tokenizer.decode, signal }));
       return {
         text: out.text,
         finishReason: out.finishReason,
@@ -76,9 +92,9 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
     },
 
     async score(requests: ScoreRequest[]): Promise<ScoredContinuation[]> {
-      const loaded = await runner();
       const items = requests.map((request) => splitRequest(tokenizer, request));
-      const logprobs = await guard(() => scoreIds(loaded, items));
+      const model = await runner(Math.max(0, ...items.map((item) => item.ids.length)));
+      const logprobs = await guard(() => scoreIds(model, items));
       return items.map((item, index) => {
         const values = logprobs[index] ?? [];
         return {
@@ -92,8 +108,8 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
 
     async health() {
       try {
-        await runner();
-        return { ok: true };
+        const { report } = await loaded();
+        return { ok: true, ...(report ? { memory: report() } : {}) };
       } catch (error) {
         return { ok: false, detail: (error as Error).message };
       }

@@ -23,6 +23,13 @@ export type LogitsVisitor = (position: number, logits: Float32Array) => void;
  */
 export interface Gpt2Runner {
   readonly layout: ModelLayout;
+  /** Most tokens one sequence may hold (the memory-fitted edge context), when the loader set one. */
+  readonly tokenLimit?: number;
+  /**
+   * The most bytes one step has held in JS at once so far: the cache fed in and
+   * the outputs (presents and logits) copied out of wasm, both alive until the step ends.
+   */
+  readonly peakStepBytes: number;
   feed(ids: readonly number[], cache: KvCache | undefined, visit?: LogitsVisitor): Promise<KvCache>;
 }
 
@@ -35,6 +42,8 @@ export interface RunnerOptions {
    * first pass, the main session (`decoder_with_past_model.onnx`) after it.
    */
   firstPassSession?: InferenceSession;
+  /** Most tokens one sequence may hold; feeding past it throws before the model runs. */
+  tokenLimit?: number;
 }
 
 /**
@@ -48,6 +57,7 @@ export function createGpt2Runner(session: InferenceSession, options: RunnerOptio
   const layout = describeLayout(session);
   const empty = emptyCache(layout);
   const chunkTokens = options.chunkTokens ?? 64;
+  let peakStepBytes = 0;
 
   async function step(ids: readonly number[], cache: KvCache, visit?: LogitsVisitor): Promise<KvCache> {
     const active = cache.length === 0 && options.firstPassSession ? options.firstPassSession : session;
@@ -60,6 +70,7 @@ export function createGpt2Runner(session: InferenceSession, options: RunnerOptio
     const outputs = await active.run(Object.fromEntries(active.inputNames.map((name) => [name, feeds[name] as Tensor])));
     const logits = outputs.logits;
     if (!logits) throw new Error("the model returned no logits");
+    peakStepBytes = Math.max(peakStepBytes, bytesOf(Object.values(cache.tensors)) + bytesOf(Object.values(outputs)));
     if (visit) {
       const data = logits.data as Float32Array;
       const vocab = logits.dims.at(-1) as number;
@@ -78,14 +89,25 @@ export function createGpt2Runner(session: InferenceSession, options: RunnerOptio
 
   return {
     layout,
+    tokenLimit: options.tokenLimit,
+    get peakStepBytes() {
+      return peakStepBytes;
+    },
     async feed(ids, cache, visit) {
       let current = cache ?? empty;
+      if (options.tokenLimit !== undefined && current.length + ids.length > options.tokenLimit) {
+        throw new Error(`${current.length + ids.length} tokens exceed the edge memory context of ${options.tokenLimit}`);
+      }
       for (let start = 0; start < ids.length; start += chunkTokens) {
         current = await step(ids.slice(start, start + chunkTokens), current, visit);
       }
       return current;
     },
   };
+}
+
+function bytesOf(tensors: readonly Tensor[]): number {
+  return tensors.reduce((sum, tensor) => sum + (tensor.data as ArrayBufferView).byteLength, 0);
 }
 
 function idTensor(layout: ModelLayout, values: readonly number[]): Tensor {

@@ -1,48 +1,132 @@
-import { createSession } from "#ort";
+import { createSession, reserveWasmMemory, wasmMemoryBytes } from "#ort";
 import { BackendError } from "../../errors";
 import { createGpt2Runner, type Gpt2Runner } from "./gpt2-runner";
-import { checkMemoryBudget, type MemoryBudget } from "./memory-budget";
+import { checkEdgeContext, checkMemoryBudget, freeMemoryMb, planEdgeContext, planWasmReservation, type MemoryBudget } from "./memory-budget";
+import { kvBytesPerToken } from "./model-layout";
+
+/** Where the edge model lives and what it may use. */
+export interface EdgeModelSource {
+  bucket: R2Bucket;
+  key: string;
+  /** Optimum's split export: this key is `decoder_model` (first pass), `key` is `decoder_with_past_model`. */
+  firstPassKey?: string;
+  budget: MemoryBudget;
+  /** The model's own context (EDGE_CONTEXT_TOKENS); the memory plan may allow fewer. */
+  contextTokens: number;
+}
+
+/** The loaded model's memory, for `/health?check=true` (MiB). */
+export interface EdgeMemoryReport {
+  model_mb: number;
+  /** ORT's wasm memory now: it never shrinks, so this is its peak so far. */
+  wasm_mb?: number;
+  budget_mb: number;
+  context_tokens: number;
+  /** The most one inference step held in JS (KV cache in and out, logits) so far. */
+  peak_step_js_mb: number;
+}
+
+/** A model ready to serve, and a live view of its memory. */
+export interface LoadedEdgeModel {
+  runner: Gpt2Runner;
+  report: () => EdgeMemoryReport;
+}
 
 /** One session per model key per isolate: loading costs seconds and most of the memory. */
-const runners = new Map<string, Promise<Gpt2Runner>>();
+const runners = new Map<string, Promise<LoadedEdgeModel>>();
+/** The memory-fitted context of each model loaded in this isolate, readable without waiting. */
+const contexts = new Map<string, number>();
+const MIB = 1024 * 1024;
 
 /**
- * Loads a GPT-2 ONNX model from the `MODELS` R2 bucket once per isolate and
- * reuses it; a failed load is forgotten so the next request retries. With
- * `firstPassKey`, `key` is Optimum's `decoder_with_past_model` and the other
- * its `decoder_model`, used for the first pass. A model over the memory
- * budget is refused from its size alone, before its bytes are read; the
- * bytes are dropped as soon as ORT has its own copy.
+ * Loads a GPT-2 model (ORT format for one copy of the weights, or plain ONNX)
+ * from the `MODELS` R2 bucket once per isolate and reuses it; a failed load
+ * is forgotten so the next request retries. A model that leaves no memory for
+ * a cache is refused from its size alone, before its bytes are read. ORT's
+ * heap is created at the planned size, and the runner's context is capped to
+ * what fits the budget, so the isolate stays inside it.
  *
  * @example
- * const runner = await loadRunnerFromR2(env.MODELS, "edge/decoder_model_merged.onnx", undefined, budget);
+ * const { runner, report } = await loadEdgeModel({ bucket: env.MODELS, key: "edge/model.ort", budget, contextTokens: 1024 });
+ * report().wasm_mb; // 106.5
  */
-export function loadRunnerFromR2(bucket: R2Bucket, key: string, firstPassKey: string | undefined, budget: MemoryBudget): Promise<Gpt2Runner> {
-  // The budget is part of the key: a stricter budget must re-judge a model already loaded.
-  const cacheKey = [key, firstPassKey ?? "", budget.budgetMb, budget.bytesFactor, budget.baseMb].join("|");
+export function loadEdgeModel(source: EdgeModelSource): Promise<LoadedEdgeModel> {
+  const { budget } = source;
+  const cacheKey = sourceKey(source);
   const cached = runners.get(cacheKey);
   if (cached) return cached;
   const pending = (async () => {
-    const session = await createSession(await readModel(bucket, key, budget));
-    const firstPassSession = firstPassKey ? await createSession(await readModel(bucket, firstPassKey, budget)) : undefined;
-    return createGpt2Runner(session, { firstPassSession });
+    const objects = [await openModel(source.bucket, source.key)];
+    if (source.firstPassKey) objects.push(await openModel(source.bucket, source.firstPassKey));
+    const fileBytes = objects.reduce((sum, object) => sum + object.size, 0);
+    try {
+      checkMemoryBudget(source.key, fileBytes, budget);
+    } catch (error) {
+      await Promise.all(objects.map((object) => object.body.cancel()));
+      throw error;
+    }
+    reserveWasmMemory(planWasmReservation(fileBytes, budget));
+    // Read one body at a time: ORT copies the bytes into its heap and the JS copy can go.
+    const session = await createSession(new Uint8Array(await (objects[0] as R2ObjectBody).arrayBuffer()));
+    const firstPassSession = objects[1] ? await createSession(new Uint8Array(await objects[1].arrayBuffer())) : undefined;
+    const probe = createGpt2Runner(session);
+    const costs = { kvBytesPerToken: kvBytesPerToken(probe.layout), logitsBytesPerToken: probe.layout.vocabSize * 4 };
+    const chunkTokens = planChunkTokens(fileBytes, costs.logitsBytesPerToken, budget);
+    const contextTokens = planEdgeContext(fileBytes, costs, budget, chunkTokens, source.contextTokens);
+    checkEdgeContext(source.key, fileBytes, contextTokens, budget);
+    const runner = createGpt2Runner(session, { firstPassSession, chunkTokens, tokenLimit: contextTokens });
+    contexts.set(cacheKey, contextTokens);
+    const report = (): EdgeMemoryReport => {
+      const wasm = wasmMemoryBytes();
+      return {
+        model_mb: round(fileBytes / MIB),
+        ...(wasm !== undefined ? { wasm_mb: round(wasm / MIB) } : {}),
+        budget_mb: budget.budgetMb,
+        context_tokens: contextTokens,
+        peak_step_js_mb: round(runner.peakStepBytes / MIB),
+      };
+    };
+    return { runner, report };
   })();
   runners.set(cacheKey, pending);
   pending.catch(() => runners.delete(cacheKey));
   return pending;
 }
 
-async function readModel(bucket: R2Bucket, key: string, budget: MemoryBudget): Promise<Uint8Array> {
+/**
+ * The context the memory plan allowed a model this isolate has loaded, so
+ * routing can send longer requests elsewhere before trying the edge.
+ *
+ * @example
+ * edgeContextLimit(source); // 158 for distilgpt2 int8 at 128 MiB, undefined before the first load
+ */
+export function edgeContextLimit(source: EdgeModelSource): number | undefined {
+  return contexts.get(sourceKey(source));
+}
+
+/** The budget is part of the key: a stricter budget must re-judge a model already loaded. */
+function sourceKey(source: EdgeModelSource): string {
+  const { budget } = source;
+  return [source.key, source.firstPassKey ?? "", source.contextTokens, budget.budgetMb, budget.runtimeMb, budget.jsHeapMb].join("|");
+}
+
+/**
+ * Prefill chunk: its logits ([chunk, vocab] floats, in wasm and again in JS)
+ * take at most an eighth of the free memory, between 4 and 64 tokens.
+ */
+function planChunkTokens(fileBytes: number, logitsBytesPerToken: number, budget: MemoryBudget): number {
+  const share = (Math.max(freeMemoryMb(fileBytes, budget), 0) * MIB) / 8;
+  return Math.max(4, Math.min(64, Math.floor(share / (2 * logitsBytesPerToken))));
+}
+
+async function openModel(bucket: R2Bucket, key: string): Promise<R2ObjectBody> {
   const object = await bucket.get(key);
   if (!object) {
     throw new BackendError("backend_unavailable", "edge", `model '${key}' is not in the MODELS bucket (run npm run model:seed)`);
   }
-  // The size arrives with the object's metadata, so an oversized model is refused before its body is read.
-  try {
-    checkMemoryBudget(key, object.size, budget);
-  } catch (error) {
-    await object.body.cancel();
-    throw error;
-  }
-  return new Uint8Array(await object.arrayBuffer());
+  return object;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
 }

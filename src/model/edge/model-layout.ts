@@ -16,6 +16,8 @@ export interface ModelLayout {
   layers: number;
   heads: number;
   headDim: number;
+  /** Rows of the logits (the last axis of `logits`; GPT-2's 50257 when the graph leaves it symbolic). */
+  vocabSize: number;
   hasPositionIds: boolean;
   hasAttentionMask: boolean;
   /** Optimum's merged decoder selects its with-past branch with this boolean input. */
@@ -26,6 +28,7 @@ export interface ModelLayout {
   presentOutputs: string[][];
 }
 
+const GPT2_VOCAB_ROWS = 50257;
 const OPTIMUM_PAST = /^past_key_values\.(\d+)\.key$/;
 const STACKED_PAST = /^past_(\d+)$/;
 
@@ -64,6 +67,7 @@ export function describeLayout(session: InferenceSession): ModelLayout {
     layers: layers.length,
     heads,
     headDim,
+    vocabSize: readVocabSize(session),
     hasPositionIds: names.includes("position_ids"),
     hasAttentionMask: names.includes("attention_mask"),
     hasUseCacheBranch: names.includes("use_cache_branch"),
@@ -91,8 +95,25 @@ function readShape(session: InferenceSession, name: string): ReadonlyArray<numbe
   return metadata.shape;
 }
 
+function readVocabSize(session: InferenceSession): number {
+  const metadata = session.outputMetadata[session.outputNames.indexOf("logits")];
+  const vocab = metadata?.isTensor ? metadata.shape.at(-1) : undefined;
+  return typeof vocab === "number" ? vocab : GPT2_VOCAB_ROWS;
+}
+
 function readIdType(session: InferenceSession): IdType {
   const metadata = metadataOf(session, "input_ids");
   if (metadata?.isTensor && metadata.type === "int32") return "int32";
   return "int64";
+}
+
+/**
+ * Bytes one token adds to the KV cache (float32 keys and values of every
+ * layer), the unit the edge memory plan counts in.
+ *
+ * @example
+ * kvBytesPerToken(describeLayout(session)); // 36864 for distilgpt2 (6 layers, 12 heads of 64)
+ */
+export function kvBytesPerToken(layout: ModelLayout): number {
+  return layout.layers * 2 * layout.heads * layout.headDim * 4;
 }

@@ -1,11 +1,14 @@
 import * as ort from "onnxruntime-web";
+import { buildSessionOptions } from "./model-format";
 import type { CreateSession, InferenceSession, OrtRuntimeName, OrtSessionOptions } from "./ort-types";
+import { captureOrtMemory } from "./wasm-memory";
 
 // Under the "node" condition `onnxruntime-web` is its Node build
 // (dist/ort.node.min.mjs), which loads the same ort-wasm-simd-threaded.wasm
 // from disk; no onnxruntime-node needed.
 export { Tensor } from "onnxruntime-web";
 export type { InferenceSession, OrtRuntimeName, OrtSessionOptions } from "./ort-types";
+export { reserveWasmMemory, wasmMemoryBytes } from "./wasm-memory";
 
 /**
  * Names the variant the resolver picked (this file: node), so tests and logs
@@ -21,6 +24,7 @@ export const ortRuntime: OrtRuntimeName = "node";
  * Creates an ONNX Runtime session on the wasm backend in Node (tsx, vitest's
  * node project, scripts). Single-threaded like the workerd variant: that keeps
  * logits bit-identical across runtimes and leaves no worker threads behind.
+ * ORT-format bytes keep one copy of the weights (see `buildSessionOptions`).
  *
  * @example
  * import { readFile } from "node:fs/promises";
@@ -34,5 +38,5 @@ export const createSession: CreateSession = async (
   options?: OrtSessionOptions,
 ): Promise<InferenceSession> => {
   ort.env.wasm.numThreads = 1;
-  return ort.InferenceSession.create(bytes, { ...options, executionProviders: ["wasm"] });
+  return captureOrtMemory(() => ort.InferenceSession.create(bytes, buildSessionOptions(bytes, options)));
 };

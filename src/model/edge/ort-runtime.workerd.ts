@@ -1,9 +1,12 @@
 import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
 import * as ort from "onnxruntime-web/wasm";
+import { buildSessionOptions } from "./model-format";
 import type { CreateSession, InferenceSession, OrtRuntimeName, OrtSessionOptions } from "./ort-types";
+import { captureOrtMemory } from "./wasm-memory";
 
 export { Tensor } from "onnxruntime-web/wasm";
 export type { InferenceSession, OrtRuntimeName, OrtSessionOptions } from "./ort-types";
+export { reserveWasmMemory, wasmMemoryBytes } from "./wasm-memory";
 
 /**
  * Names the variant the resolver picked (this file: workerd), so tests and logs
@@ -59,7 +62,8 @@ function isSentinel(source: unknown): boolean {
 /**
  * Creates an ONNX Runtime session on the single-threaded wasm backend inside
  * workerd. The first call also initialises the runtime (instantiating the
- * ~14 MB precompiled module), so it is slower than later ones.
+ * ~14 MB precompiled module, its heap sized by `reserveWasmMemory`), so it is
+ * slower than later ones. ORT-format bytes keep one copy of the weights.
  *
  * @example
  * import { createSession, Tensor } from "#ort";
@@ -72,5 +76,5 @@ export const createSession: CreateSession = async (
   options?: OrtSessionOptions,
 ): Promise<InferenceSession> => {
   configure();
-  return ort.InferenceSession.create(bytes, { ...options, executionProviders: ["wasm"] });
+  return captureOrtMemory(() => ort.InferenceSession.create(bytes, buildSessionOptions(bytes, options)));
 };

@@ -7,17 +7,22 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isOrtFormat } from "../../../src/model/edge/model-format";
+import { writeGeneratedModel } from "../../../infra/model/write-generated-model";
 
 const run = promisify(execFile);
 const script = resolve("infra/model/fetch-model.ts");
 const tsx = resolve("node_modules/.bin/tsx");
-const model = Buffer.from("not really onnx, but bytes all the same");
-const sha = createHash("sha256").update(model).digest("hex");
+let model: Buffer;
+let sha: string;
 let hub: Server;
 let hubUrl: string;
 
 // A local stand-in for the hub's /{repo}/resolve/{revision}/{path} endpoint.
 beforeAll(async () => {
+  const generated = await writeGeneratedModel({ preset: "tiny", seed: 1, outDir: "node_modules/.cache/zeroshot-router/tiny-gpt2-seed1" });
+  model = await readFile(generated.modelPath);
+  sha = createHash("sha256").update(model).digest("hex");
   hub = createServer((request, response) => {
     if (request.url === "/acme/gpt/resolve/main/onnx/decoder_model_merged_quantized.onnx") {
       response.writeHead(200, { "content-length": model.length, "x-linked-etag": `"${sha}"` }).end(model);
@@ -52,7 +57,10 @@ describe("npm run model:fetch", () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ repo: "acme/gpt", sha256: sha });
     expect(await readFile(join(result.cwd, "models/acme/gpt/decoder_model_merged.onnx"))).toEqual(model);
     expect(await readFile(join(result.cwd, "models/acme/gpt/config.json"), "utf8")).toContain("gpt2");
-  });
+    // ... and leaves the edge-ready ORT form beside it.
+    expect(JSON.parse(result.stdout).edge_ready).toBe("models/acme/gpt/decoder_model_merged.ort");
+    expect(isOrtFormat(await readFile(join(result.cwd, "models/acme/gpt/decoder_model_merged.ort")))).toBe(true);
+  }, 60_000);
 
   it("refuses a file whose checksum does not match", async () => {
     const result = await fetchModel("acme/bad", hubUrl);

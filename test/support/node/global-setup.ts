@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { createScriptedEngine } from "../../../infra/backend/scripted-engine";
 import { startCompletionsServer } from "../../../infra/backend/server";
+import { convertModel } from "../../../infra/model/convert-model";
 import { writeGeneratedModel } from "../../../infra/model/write-generated-model";
 import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
@@ -46,6 +47,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("tinyQuantized", {
     int8: { path: int8.modelPath, golden: computeGoldenInChild(int8.modelPath) },
     q4: { path: q4.modelPath, golden: computeGoldenInChild(q4.modelPath) },
+  });
+  // The edge-ready form of each (what model:seed puts in R2): one copy of the weights in the Worker.
+  project.provide("tinyOrt", {
+    fp32: (await convertModel(tiny.modelPath)).path,
+    int8: (await convertModel(int8.modelPath)).path,
+    q4: (await convertModel(q4.modelPath)).path,
   });
   return async () => {
     await Promise.all([server.close(), serverB.close(), faultyServer.close(), routingServer.close()]);
