@@ -1,177 +1,167 @@
 /**
- * `npm run bench:edge -- --memory [--presets tiny]`: each generated edge model
- * variant runs in the real Worker on its own workerd (wrangler's dev server),
- * whose RSS is sampled from /proc while a 32-token and a 512-token generate
- * request go through `POST /v1/tasks/generate` with `backend: "edge"`.
+ * `npm run bench:edge -- --memory [--presets tiny,distilgpt2]`: each edge model
+ * runs in the real Worker on its own workerd (wrangler's dev server), and the
+ * isolate's memory is read as Cloudflare counts it (WebAssembly memory + JS
+ * heap + array buffers) through workerd's V8 inspector between requests.
+ * Three ways to load each model, from the same run:
+ *   - `onnx`: the plain ONNX file, nothing planned (how the edge loaded before ORT format);
+ *   - `ort`: the ORT-format file, weights kept once, ORT's heap left to grow;
+ *   - `ort_planned`: the ORT-format file under the default 128 MiB plan (heap
+ *     sized up front, context capped by memory), as deployed.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { encode } from "gpt-tokenizer/encoding/r50k_base";
-import { unstable_dev, type Unstable_DevWorker } from "wrangler";
+import { readFileSync, statSync } from "node:fs";
+import { convertModel } from "../model/convert-model";
 import type { Gpt2PresetName } from "../model/gpt2-config";
-import { GPT2_QUANTIZATIONS } from "../model/gpt2-quantization";
 import type { Gpt2Quantization } from "../model/gpt2-quantization";
 import { writeGeneratedModel } from "../model/write-generated-model";
-import { sampleRss, workerdPids } from "./workerd-process";
+import { startBenchWorker, type BenchWorker } from "./bench-worker";
+import type { IsolateMemory } from "./isolate-memory";
 
-/** One variant's figures in MB (10^6 bytes) and ms, or the error that stopped it. */
-export interface WorkerdVariantReport {
-  preset: Gpt2PresetName;
-  quantization: Gpt2Quantization;
-  file_mb: number;
-  rss_before_mb?: number;
-  rss_after_load_mb?: number;
-  peak_rss_mb?: number;
-  model_mb_over_runtime?: number;
-  first_request_ms?: number;
-  load_ms?: number;
+/** The shapes the memory table covers. */
+const MODELS: ReadonlyArray<{ preset: Gpt2PresetName; quantization: Gpt2Quantization }> = [
+  { preset: "tiny", quantization: "fp32" },
+  { preset: "distilgpt2", quantization: "int8" },
+  { preset: "distilgpt2", quantization: "fp32" },
+];
+export type LoadVariant = "onnx" | "ort" | "ort_planned";
+const VARIANTS: readonly LoadVariant[] = ["onnx", "ort", "ort_planned"];
+const MIB = 2 ** 20;
+const BUDGET_MIB = 128;
+const NEW_TOKENS = 16;
+
+/** One reading in MiB: what the inspector saw at idle, plus the engine's in-request JS peak. */
+export interface IsolateReading {
+  wasm_mib: number;
+  js_heap_mib: number;
+  array_buffers_mib: number;
+  /** wasm + JS heap + array buffers, at idle after the request (wasm memory never shrinks: its peak). */
+  isolate_mib: number;
+  /** isolate_mib plus the KV cache and logits the engine held in JS during its largest step. */
+  peak_mib?: number;
+  rss_mb?: number;
+}
+
+/** One model loaded one way. */
+export interface VariantReport {
+  variant: LoadVariant;
+  file_mib: number;
+  /** The context the memory plan allows (ort_planned), or the model's own. */
+  context_tokens?: number;
+  idle?: IsolateReading;
+  after_load?: IsolateReading;
+  after_32?: IsolateReading;
+  after_256?: IsolateReading;
+  /** ort_planned only: a request filling the memory-fitted context. */
+  at_context?: IsolateReading & { tokens: number };
+  /** ort_planned only: ORT's heap never grew past its planned size, and the peak stayed within 128 MiB. */
+  plan_held?: boolean;
   ms_per_token_32?: number;
-  ms_per_token_512?: number;
-  fits_128mb?: boolean;
+  ms_per_token_256?: number;
+  /** The greedy text of the 32-token request, to compare across variants. */
+  greedy_32?: string;
+  refused_256?: string;
   error?: string;
 }
 
-const BUCKET = "zeroshot-models";
-const BUDGET_MB = 128;
-const MB = 1e6;
-const NEW_TOKENS = 16;
-
 const FIELDS = {
-  file_mb: "size of the .onnx file in R2",
-  rss_before_mb: "workerd RSS after startup (runtime + bundle incl. the 14 MB ORT wasm module), before any request",
-  rss_after_load_mb: "workerd RSS after the first 32-token request (model loaded, prefill + 16 decode steps)",
-  peak_rss_mb: "workerd VmHWM (kernel high-water mark) over the whole run, cross-checked by 50 ms VmRSS sampling",
-  model_mb_over_runtime: "peak_rss_mb - rss_before_mb: what the model, ORT's wasm heap and the isolate's JS heap add",
-  first_request_ms: "wall time of the first request: R2 read + session creation + 32-token prefill + 16 decode steps",
-  load_ms: "first request's backend_ms minus the same request's warm backend_ms",
-  ms_per_token_32: "warm decode ms/token after a 32-token prompt: (backend_ms at 16 new - at 1 new) / (tokens difference)",
-  ms_per_token_512: "the same after a ~512-token prompt",
-  fits_128mb: "model_mb_over_runtime <= 128 (the Workers limit covers JS heap + wasm memory, not the runtime itself)",
+  wasm_mib: "sum of live WebAssembly.Memory buffers (ORT's heap), via the inspector",
+  js_heap_mib: "Runtime.getHeapUsage usedSize after the forced GC of Runtime.queryObjects",
+  array_buffers_mib: "live ArrayBuffers outside the JS heap and outside wasm memory",
+  isolate_mib: "wasm + JS heap + array buffers at idle: what Cloudflare counts against 128 MB, wasm at its peak",
+  peak_mib: "isolate_mib + the engine's largest in-request JS transient (old KV cache + step outputs), measured in the engine",
+  rss_mb: "workerd process RSS (MB of 10^6, runtime included): secondary, not what Cloudflare counts",
+  ms_per_token: "warm decode ms/token: (backend_ms at 16 new - at 1 new) / 15, after a 32- or 256-token prompt",
 };
 
 /**
- * Benchmarks every quantization of each preset in a fresh workerd; a variant
- * that crashes or fails records its error and the run goes on.
+ * Benchmarks each model shape in each load variant, each in a fresh workerd;
+ * a variant that fails records its error and the run goes on.
  *
  * @example
  * const doc = await runWorkerdMemoryBench(["tiny"]);
- * console.log(doc.variants[0]?.peak_rss_mb);
  */
 export async function runWorkerdMemoryBench(presets: readonly Gpt2PresetName[]) {
-  const variants: WorkerdVariantReport[] = [];
-  for (const preset of presets) {
-    for (const quantization of GPT2_QUANTIZATIONS) {
-      const { modelPath } = await writeGeneratedModel({ preset, seed: 1, outDir: `models/generated/${preset}-seed1`, quantization });
-      const base = { preset, quantization, file_mb: round(statSync(modelPath).size / MB) };
-      console.error(`[workerd ${preset} ${quantization}] ${base.file_mb} MB`);
+  const models = [];
+  for (const { preset, quantization } of MODELS.filter((model) => presets.includes(model.preset))) {
+    const generated = await writeGeneratedModel({ preset, seed: 1, outDir: `models/generated/${preset}-seed1`, quantization });
+    const ort = await convertModel(generated.modelPath);
+    const variants: VariantReport[] = [];
+    for (const variant of VARIANTS) {
+      const path = variant === "onnx" ? generated.modelPath : ort.path;
+      const base = { variant, file_mib: round(statSync(path).size / MIB) };
+      console.error(`[workerd ${preset} ${quantization} ${variant}] ${base.file_mib} MiB`);
       try {
-        variants.push({ ...base, ...(await benchVariant(modelPath, `bench/${preset}-${quantization}.onnx`)) });
+        variants.push({ ...base, ...(await benchVariant(path, variant)) });
       } catch (error) {
         variants.push({ ...base, error: error instanceof Error ? error.message : String(error) });
       }
       console.error(JSON.stringify(variants.at(-1)));
     }
+    models.push({ preset, quantization, same_greedy_tokens: new Set(variants.flatMap((v) => v.greedy_32 ?? [])).size <= 1, variants });
   }
-  return { machine: machineLine(), budget_mb: BUDGET_MB, fields: FIELDS, variants };
+  return { machine: machineLine(), fields: FIELDS, models };
 }
 
-async function benchVariant(modelPath: string, key: string): Promise<Omit<WorkerdVariantReport, "preset" | "quantization" | "file_mb">> {
-  // A fresh persist folder per variant keeps at most one model copy on disk.
-  const persistTo = mkdtempSync(join(tmpdir(), "workerd-memory-"));
-  let worker: Unstable_DevWorker | undefined;
+async function benchVariant(modelPath: string, variant: LoadVariant): Promise<Omit<VariantReport, "variant" | "file_mib">> {
+  // onnx and ort lift the budget so nothing is planned or refused: they show the unplanned footprint.
+  const vars: Record<string, string> = { EDGE_TOKEN_BUDGET: "4096", ...(variant === "ort_planned" ? {} : { EDGE_MEMORY_BUDGET_MB: "1000000" }) };
+  const worker = await startBenchWorker(modelPath, vars);
   try {
-    execFileSync("npx", ["wrangler", "r2", "object", "put", `${BUCKET}/${key}`, "--file", modelPath, "--local", "--persist-to", persistTo], {
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-    });
-    const before = new Set(workerdPids().map(({ pid }) => pid));
-    worker = await unstable_dev("src/index.ts", {
-      experimental: { disableExperimentalWarning: true },
-      // The 512-token request is over the default edge token budget, and the loader's
-      // memory guard (an estimate) would refuse the very models being measured.
-      vars: { EDGE_MODEL_KEY: key, EDGE_TOKEN_BUDGET: "4096", EDGE_MEMORY_BUDGET_MB: "1000000" },
-      persistTo,
-      logLevel: "error",
-    });
-    // wrangler's proxy is a workerd of its own, up when unstable_dev resolves; the
-    // Worker's workerd starts later, so a request that loads no model waits for it.
-    await (await worker.fetch("/health")).arrayBuffer();
-    const pid = workerdPids().filter((candidate) => !before.has(candidate.pid)).sort((a, b) => b.started - a.started)[0]?.pid;
-    if (pid === undefined) throw new Error("no new workerd process found under this process");
-    const sampler = sampleRss(pid);
-    try {
-      const rssBefore = sampler.current();
-      const short = promptOf(32);
-      const started = performance.now();
-      const first = await generate(worker, short, NEW_TOKENS);
-      const firstMs = performance.now() - started;
-      const rssAfterLoad = sampler.current();
-      const warm = await generate(worker, short, NEW_TOKENS);
-      const perToken32 = decodeMsPerToken(warm, await generate(worker, short, 1));
-      const long = promptOf(512);
-      const perToken512 = decodeMsPerToken(await generate(worker, long, NEW_TOKENS), await generate(worker, long, 1));
-      const peak = sampler.stop();
-      return {
-        rss_before_mb: round(rssBefore),
-        rss_after_load_mb: round(rssAfterLoad),
-        peak_rss_mb: round(peak),
-        model_mb_over_runtime: round(peak - rssBefore),
-        first_request_ms: Math.round(firstMs),
-        load_ms: Math.round(first.backend_ms - warm.backend_ms),
-        ms_per_token_32: round(perToken32),
-        ms_per_token_512: round(perToken512),
-        fits_128mb: peak - rssBefore <= BUDGET_MB,
-      };
-    } finally {
-      sampler.stop();
+    const report: Omit<VariantReport, "variant" | "file_mib"> = { idle: await read(worker) };
+    const health = await worker.health();
+    if (!health.ok) throw new Error(`edge refused the model: ${health.detail}`);
+    report.context_tokens = health.memory?.context_tokens;
+    report.after_load = await read(worker);
+    const short = await worker.generate(32, NEW_TOKENS);
+    if (!short.ok) throw new Error(short.error);
+    report.greedy_32 = short.text;
+    report.after_32 = await read(worker);
+    report.ms_per_token_32 = perToken(short.backend_ms, await worker.generate(32, 1));
+    const long = await worker.generate(256, NEW_TOKENS);
+    if (long.ok) {
+      report.after_256 = await read(worker);
+      report.ms_per_token_256 = perToken(long.backend_ms, await worker.generate(256, 1));
+    } else {
+      report.refused_256 = long.error;
     }
+    const cap = report.context_tokens;
+    if (variant === "ort_planned" && cap !== undefined && cap > NEW_TOKENS + 1 && cap < 1024) {
+      const filled = await worker.generate(cap - NEW_TOKENS, NEW_TOKENS);
+      if (!filled.ok) throw new Error(`a request of ${cap} tokens failed: ${filled.error}`);
+      report.at_context = { tokens: cap, ...(await read(worker)) };
+      report.plan_held = report.at_context.wasm_mib === report.after_load.wasm_mib && (report.at_context.peak_mib ?? Infinity) <= BUDGET_MIB;
+    }
+    return report;
   } finally {
-    await worker?.stop();
-    rmSync(persistTo, { recursive: true, force: true });
+    await worker.stop();
   }
 }
 
-interface GenerateTimings {
-  backend_ms: number;
-  completion_tokens: number;
+/** An inspector reading plus the engine's own in-request JS peak (from /health) and RSS. */
+async function read(worker: BenchWorker): Promise<IsolateReading> {
+  const memory: IsolateMemory = await worker.measure();
+  const health = await worker.health();
+  const isolate = memory.isolate_bytes / MIB;
+  const transient = health.memory?.peak_step_js_mb;
+  return {
+    wasm_mib: round(memory.wasm_memory_bytes / MIB),
+    js_heap_mib: round(memory.js_heap_used_bytes / MIB),
+    array_buffers_mib: round(memory.array_buffer_bytes / MIB),
+    isolate_mib: round(isolate),
+    ...(transient !== undefined ? { peak_mib: round(isolate + transient) } : {}),
+    rss_mb: round(worker.rssMb()),
+  };
 }
 
-async function generate(worker: Unstable_DevWorker, prompt: string, maxTokens: number): Promise<GenerateTimings> {
-  const response = await worker.fetch("/v1/tasks/generate", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ prompt, options: { backend: "edge", temperature: 0, max_tokens: maxTokens } }),
-  });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`generate returned ${response.status}: ${text.slice(0, 500)}`);
-  const body = JSON.parse(text) as { usage: { completion_tokens: number }; timings: { backend_ms: number } };
-  return { backend_ms: body.timings.backend_ms, completion_tokens: body.usage.completion_tokens };
-}
-
-/** Differencing two lengths cancels the prefill that backend_ms also holds. */
-function decodeMsPerToken(longer: GenerateTimings, shorter: GenerateTimings): number {
-  const steps = longer.completion_tokens - shorter.completion_tokens;
-  if (steps < 1) return Number.NaN;
-  return (longer.backend_ms - shorter.backend_ms) / steps;
-}
-
-/** Each word is one GPT-2 (r50k) token, so the prompt is exactly `tokens` long. */
-function promptOf(tokens: number): string {
-  const words = ["The", " quick", " brown", " fox", " jumps", " over", " the", " lazy", " dog", "."];
-  const text = Array.from({ length: tokens }, (_, index) => words[index % words.length]).join("");
-  if (encode(text).length !== tokens) throw new Error(`prompt is ${encode(text).length} tokens, wanted ${tokens}`);
-  return text;
+function perToken(longer: number, shorter: { ok: boolean; backend_ms?: number }): number | undefined {
+  if (!shorter.ok || shorter.backend_ms === undefined) return undefined;
+  return round((longer - shorter.backend_ms) / (NEW_TOKENS - 1));
 }
 
 function machineLine(): string {
   const cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown cpu";
-  return `workerd via wrangler ${readWranglerVersion()} unstable_dev, Node ${process.version}, ${cpu}, onnxruntime-web wasm 1 thread`;
-}
-
-function readWranglerVersion(): string {
-  return (JSON.parse(readFileSync("node_modules/wrangler/package.json", "utf8")) as { version: string }).version;
+  const wrangler = (JSON.parse(readFileSync("node_modules/wrangler/package.json", "utf8")) as { version: string }).version;
+  return `workerd via wrangler ${wrangler} unstable_dev, Node ${process.version}, ${cpu}, onnxruntime-web wasm 1 thread`;
 }
 
 function round(value: number): number {

@@ -42,6 +42,8 @@ export function workerdPids(): Array<{ pid: number; started: number }> {
 export interface RssSampler {
   /** VmRSS now, MB. */
   current(): number;
+  /** The peak so far (VmHWM and every sample), MB; sampling goes on. */
+  peak(): number;
   /** Stops sampling; the peak of VmHWM and every VmRSS sample, MB. */
   stop(): number;
 }
@@ -77,6 +79,10 @@ export function sampleRss(pid: number): RssSampler {
   let stopped = false;
   return {
     current: sample,
+    peak() {
+      if (!stopped) sample();
+      return peak;
+    },
     stop() {
       if (!stopped) {
         stopped = true;
