@@ -61,9 +61,14 @@ export function createTokenPicker(runner: Gpt2Runner, promptIds: readonly number
     const fed = cache === undefined ? promptIds : generatedIds.slice(-1);
     const last = (cache?.length ?? 0) + fed.length - 1;
     // Only the newest position's logits matter; copying every prompt row would cost 200 kB each.
-    cache = await runner.feed(fed, cache, (position, logits) => {
-      if (position === last) next = logits.slice();
-    });
+    cache = await runner.feed(
+      fed,
+      cache,
+      (position, logits) => {
+        if (position === last) next = logits.slice();
+      },
+      { lastOnly: true },
+    );
     const id = pickToken(next, decoding, rng);
     return { id, ...describeTokenLogprob(next, id, params.logprobs, tokenText) };
   };

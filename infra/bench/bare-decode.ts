@@ -61,6 +61,8 @@ async function runStep(
   if (layout.hasAttentionMask) feeds.attention_mask = intTensor(layout, total, () => 1);
   if (layout.hasPositionIds) feeds.position_ids = intTensor(layout, ids.length, (i) => pastLength + i);
   if (layout.hasUseCacheBranch) feeds.use_cache_branch = new Tensor("bool", [pastLength > 0], [1]);
+  // Greedy needs the last row only, as the engine asks of a model converted with this input.
+  if (layout.hasLogitsToKeep) feeds.num_logits_to_keep = new Tensor("int64", BigInt64Array.of(1n), [1]);
   const outputs = await session.run(feeds);
   const next: Past = {};
   layout.pastInputs.forEach((names, layer) =>

@@ -42,9 +42,9 @@ export async function timeEngineDecode(
     get peakStepBytes() {
       return runner.peakStepBytes;
     },
-    async feed(ids, cache, visit) {
+    async feed(ids, cache, visit, feedOptions) {
       if (cache !== undefined) marks.push({ at: performance.now(), runMs: runMs() });
-      const next = await runner.feed(ids, cache, visit);
+      const next = await runner.feed(ids, cache, visit, feedOptions);
       if (cache === undefined) prefillEnd = performance.now();
       return next;
     },

@@ -5,13 +5,18 @@
  * edge loads with one copy of its weights. onnxruntime-node of the same
  * version as the Worker's onnxruntime-web optimizes the graph at the
  * `extended` level (fusions both builds run; no CPU-specific layouts) and
- * saves it. Default output: FILE with its extension replaced by `.ort`.
+ * saves it. Before that the graph gets a `num_logits_to_keep` input
+ * (keep-last-logits.ts), so generation computes one row of logits per chunk.
+ * Default output: FILE with its extension replaced by `.ort`.
  */
 import { createHash } from "node:crypto";
 import { readFile, rename, rm } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { isOrtFormat } from "../../src/model/edge/model-format";
+import type { InferenceSession as WebSession } from "../../src/model/edge/ort-types";
+import { addLogitsToKeep } from "./keep-last-logits";
+import { checkLogitsToKeep } from "./verify-logits-to-keep";
 
 /** What a conversion wrote. */
 export interface ConvertedModel {
@@ -21,6 +26,10 @@ export interface ConvertedModel {
   sha256: string;
   /** True when the source already was an ORT-format file, which is then used as it is. */
   alreadyOrt: boolean;
+  /** Graphs given the `num_logits_to_keep` input (0: the LM head runs on every position). */
+  logitsToKeepGraphs: number;
+  /** Why the `num_logits_to_keep` edit was not kept, when it was made and failed its check. */
+  logitsToKeepRefused?: string;
 }
 
 /**
@@ -43,12 +52,15 @@ export function ortPathFor(source: string): string {
  */
 export async function convertModel(source: string, out = ortPathFor(source)): Promise<ConvertedModel> {
   const sourceBytes = new Uint8Array(await readFile(source));
-  if (isOrtFormat(sourceBytes)) return { source, path: source, alreadyOrt: true, ...describeBytes(sourceBytes) };
+  if (isOrtFormat(sourceBytes)) return { source, path: source, alreadyOrt: true, logitsToKeepGraphs: 0, ...describeBytes(sourceBytes) };
   // Imported on demand: the native binding is a dev tool, never part of the Worker.
   const { InferenceSession } = await import("onnxruntime-node");
+  const edit = addLogitsToKeep(sourceBytes);
+  const refused = edit.graphs > 0 ? await checkLogitsToKeep((await InferenceSession.create(edit.bytes, { logSeverityLevel: 4 })) as unknown as WebSession) : undefined;
+  const chosen = refused === undefined ? edit : { bytes: sourceBytes, graphs: 0 };
   const partial = `${out}.part`;
   try {
-    const session = await InferenceSession.create(sourceBytes, {
+    const session = await InferenceSession.create(chosen.bytes, {
       executionProviders: ["cpu"],
       graphOptimizationLevel: "extended",
       optimizedModelFilePath: partial,
@@ -59,7 +71,14 @@ export async function convertModel(source: string, out = ortPathFor(source)): Pr
     const converted = new Uint8Array(await readFile(partial));
     if (!isOrtFormat(converted)) throw new Error(`onnxruntime-node did not write an ORT-format file to ${partial}`);
     await rename(partial, out);
-    return { source, path: out, alreadyOrt: false, ...describeBytes(converted) };
+    return {
+      source,
+      path: out,
+      alreadyOrt: false,
+      logitsToKeepGraphs: chosen.graphs,
+      ...(refused !== undefined ? { logitsToKeepRefused: refused } : {}),
+      ...describeBytes(converted),
+    };
   } finally {
     await rm(partial, { force: true });
   }

@@ -75,7 +75,13 @@ export function encodeOnnxModel(model: OnnxModel): Uint8Array {
   return proto.finish();
 }
 
-function encodeNode(node: OnnxNode): ProtoWriter {
+/**
+ * One NodeProto, for a graph written here or spliced into an existing one.
+ *
+ * @example
+ * graph.writeMessage(1, encodeNode({ name: "neg", opType: "Neg", domain: "", inputs: ["k"], outputs: ["minus_k"], attributes: {} }));
+ */
+export function encodeNode(node: OnnxNode): ProtoWriter {
   const proto = new ProtoWriter();
   for (const input of node.inputs) proto.writeString(1, input);
   for (const output of node.outputs) proto.writeString(2, output);
@@ -93,7 +99,13 @@ function encodeAttribute(name: string, attribute: OnnxAttribute): ProtoWriter {
   return proto.writeVarint(20, ATTRIBUTE_TYPE[attribute.kind]);
 }
 
-function encodeTensor(tensor: OnnxTensor): ProtoWriter {
+/**
+ * One TensorProto (initializer).
+ *
+ * @example
+ * graph.writeMessage(5, encodeTensor({ name: "axes", dataType: OnnxDataType.INT64, dims: [1], rawData }));
+ */
+export function encodeTensor(tensor: OnnxTensor): ProtoWriter {
   return new ProtoWriter()
     .writePackedVarints(1, tensor.dims)
     .writeVarint(2, tensor.dataType)
@@ -101,7 +113,13 @@ function encodeTensor(tensor: OnnxTensor): ProtoWriter {
     .writeBytes(9, tensor.rawData);
 }
 
-function encodeValueInfo(info: OnnxValueInfo): ProtoWriter {
+/**
+ * One ValueInfoProto (graph input or output) with a tensor type.
+ *
+ * @example
+ * graph.writeMessage(11, encodeValueInfo({ name: "input_ids", elemType: OnnxDataType.INT64, dims: ["batch", "sequence"] }));
+ */
+export function encodeValueInfo(info: OnnxValueInfo): ProtoWriter {
   const shape = new ProtoWriter();
   for (const dim of info.dims) {
     const dimension = new ProtoWriter();

@@ -1,5 +1,4 @@
 import type { Gpt2Config } from "./gpt2-config";
-import { GPT2_ONNX_INPUTS } from "./gpt2-onnx-names";
 import { int, type OnnxGraphBuilder } from "./onnx-graph";
 
 /**
@@ -35,8 +34,9 @@ export const addFloatTiedEmbedding: AddTiedEmbedding = (graph, config, wte) => {
       const vocabDim = graph.addInt64Initializer("/lm_head/vocab_dim", [1], [config.vocabSize]);
       const rows = graph.addOp("Reshape", "/lm_head/flatten", [hidden, rowsShape]);
       const flatLogits = graph.addOp("Gemm", "/lm_head/Gemm", [rows, weight], { transB: int(1) });
-      const idsShape = graph.addOp("Shape", "/lm_head/ids_shape", [GPT2_ONNX_INPUTS.inputIds]);
-      const logitsShape = graph.addOp("Concat", "/lm_head/logits_shape", [idsShape, vocabDim], { axis: int(0) });
+      // Batch and sequence come from `hidden` itself, so a graph that slices it (num_logits_to_keep) still fits.
+      const rowsOf = graph.addOp("Shape", "/lm_head/hidden_shape", [hidden], { start: int(0), end: int(2) });
+      const logitsShape = graph.addOp("Concat", "/lm_head/logits_shape", [rowsOf, vocabDim], { axis: int(0) });
       graph.addNode("Reshape", "/lm_head/unflatten", [flatLogits, logitsShape], { outputs: [output] });
     },
   };

@@ -8,7 +8,7 @@ import { createGpt2Weights } from "./gpt2-weights";
 
 // Part of the reuse key: bump whenever the weights or the graph would come out
 // different, or an old file on disk would be taken as current.
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 
 /** transformers.js' names, so one folder can hold every variant next to one config.json. */
 export const GENERATED_MODEL_FILES: Record<Gpt2Quantization, string> = {

@@ -74,6 +74,16 @@ describe("the edge memory plan", () => {
     expect(reply.body.error.message).toContain("over the edge memory budget of 10 MiB");
   });
 
+  it("refuses a loaded model whose memory leaves too small a context, naming the figures", async () => {
+    // 1 MiB left: less than a 4-token chunk's logits, so no context at all.
+    const vars = { ...edge, EDGE_MEMORY_BUDGET_MB: String(fileBytes / MIB + 4 + 2 + 1) };
+    const reply = await callWithEnv(vars, "/v1/tasks/score", { text: "The cat sat.", options: { backend: "edge" } });
+    expect(reply.status).toBe(503);
+    expect(reply.body.error.message).toMatch(/leaves room for 0 tokens of context within the edge memory budget of [\d.]+ MiB \(1\.0 MiB free after the model\), below the minimum of 16/);
+    const health = await callWithEnv(vars, "/health?check=true");
+    expect(health.body.backends.find((backend: { id: string }) => backend.id === "edge")).toMatchObject({ ok: false });
+  });
+
   it("routes edge tasks to the GPU once the edge model is refused", async () => {
     const vars = { ...edge, EDGE_MEMORY_BUDGET_MB: "11" };
     await callWithEnv(vars, "/v1/tasks/score", { text: "warm up the refusal", options: { backend: "edge" } });

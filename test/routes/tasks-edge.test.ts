@@ -63,12 +63,12 @@ describe("tasks on the edge backend", () => {
   });
 
   it.each([
-    ["int8 (DynamicQuantizeLinear + MatMulInteger)", "int8", "quantized/decoder_model_merged_quantized.onnx"],
-    ["q4 (MatMulNBits + GatherBlockQuantized)", "q4", "quantized/decoder_model_merged_q4.onnx"],
-    ["int8 in ORT format", "int8", "quantized/decoder_model_merged_quantized.ort"],
-    ["q4 in ORT format", "q4", "quantized/decoder_model_merged_q4.ort"],
-  ] as const)("a %s model decodes from R2 exactly as in Node", async (_name, variant, key) => {
-    const variantGolden = inject("tinyQuantized")[variant].golden;
+    ["int8 (DynamicQuantizeLinear + MatMulInteger)", "int8", "onnx", "quantized/decoder_model_merged_quantized.onnx"],
+    ["q4 (MatMulNBits + GatherBlockQuantized)", "q4", "onnx", "quantized/decoder_model_merged_q4.onnx"],
+    ["int8 in ORT format", "int8", "ort", "quantized/decoder_model_merged_quantized.ort"],
+    ["q4 in ORT format", "q4", "ort", "quantized/decoder_model_merged_q4.ort"],
+  ] as const)("a %s model decodes from R2 exactly as in Node", async (_name, variant, format, key) => {
+    const variantGolden = format === "onnx" ? inject("tinyQuantized")[variant].golden : inject("tinyOrt")[variant].golden;
     for (const { prompt, maxTokens, text } of variantGolden.greedy) {
       const reply = await callWithEnv({ EDGE_MODEL_KEY: key }, "/v1/tasks/generate", { prompt, options: { ...edge, temperature: 0, max_tokens: maxTokens } });
       expect(reply.status).toBe(200);

@@ -18,6 +18,6 @@ declare module "vitest" {
     edgeGolden: EdgeGolden;
     tinyQuantized: Record<"int8" | "q4", { path: string; golden: EdgeGolden }>;
     /** The same tiny models converted to ORT format (`npm run model:convert`). */
-    tinyOrt: Record<"fp32" | "int8" | "q4", string>;
+    tinyOrt: Record<"fp32" | "int8" | "q4", { path: string; golden: EdgeGolden }>;
   }
 }

@@ -45,7 +45,7 @@ export async function generateIds(
     next ??= new Float32Array(logits.length);
     next.set(logits);
   };
-  let cache = await runner.feed(promptIds, undefined, keepLast);
+  let cache = await runner.feed(promptIds, undefined, keepLast, { lastOnly: true });
   const ids: number[] = [];
   const alternatives: Array<Array<{ id: number; logprob: number }>> = [];
   const chosen: number[] = [];
@@ -75,7 +75,7 @@ export async function generateIds(
     }
     if (ids.length < decoding.maxTokens) {
       lastPosition = cache.length;
-      cache = await runner.feed([id], cache, keepLast);
+      cache = await runner.feed([id], cache, keepLast, { lastOnly: true });
     }
   }
   return finish("length");

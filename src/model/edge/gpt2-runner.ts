@@ -12,6 +12,16 @@ export interface KvCache {
 /** Receives the next-token logits of each fed position (a view, valid only during the call). */
 export type LogitsVisitor = (position: number, logits: Float32Array) => void;
 
+/** How a feed is read. */
+export interface FeedOptions {
+  /**
+   * Only the last fed position's logits are wanted (generation, a shared
+   * prefix). A model converted with `num_logits_to_keep` then runs its LM head
+   * on that position alone, and the prompt goes in larger chunks.
+   */
+  lastOnly?: boolean;
+}
+
 /**
  * Feeds tokens to a GPT-2 ONNX session with its KV cache, in chunks so the
  * [chunk, vocab] logits tensor stays small (a 1024-token prompt at once would
@@ -30,12 +40,12 @@ export interface Gpt2Runner {
    * the outputs (presents and logits) copied out of wasm, both alive until the step ends.
    */
   readonly peakStepBytes: number;
-  feed(ids: readonly number[], cache: KvCache | undefined, visit?: LogitsVisitor): Promise<KvCache>;
+  feed(ids: readonly number[], cache: KvCache | undefined, visit?: LogitsVisitor, options?: FeedOptions): Promise<KvCache>;
 }
 
 /** Optional parts of a runner. */
 export interface RunnerOptions {
-  /** Tokens per forward pass while prefilling (default 64). */
+  /** Tokens per forward pass while prefilling with every position's logits (default 64). */
   chunkTokens?: number;
   /**
    * Optimum's split export: `decoder_model.onnx` (no past inputs) for the
@@ -45,6 +55,9 @@ export interface RunnerOptions {
   /** Most tokens one sequence may hold; feeding past it throws before the model runs. */
   tokenLimit?: number;
 }
+
+/** Prefill chunk when only the last position's logits are computed. */
+const LAST_ONLY_CHUNK_TOKENS = 64;
 
 /**
  * Wraps a session whose layout is read from the session itself.
@@ -59,13 +72,14 @@ export function createGpt2Runner(session: InferenceSession, options: RunnerOptio
   const chunkTokens = options.chunkTokens ?? 64;
   let peakStepBytes = 0;
 
-  async function step(ids: readonly number[], cache: KvCache, visit?: LogitsVisitor): Promise<KvCache> {
+  async function step(ids: readonly number[], cache: KvCache, visit: LogitsVisitor | undefined, lastOnly: boolean): Promise<KvCache> {
     const active = cache.length === 0 && options.firstPassSession ? options.firstPassSession : session;
     const total = cache.length + ids.length;
     const feeds: Record<string, Tensor> = { ...cache.tensors, input_ids: idTensor(layout, ids) };
     if (layout.hasAttentionMask) feeds.attention_mask = onesTensor(layout, total);
     if (layout.hasPositionIds) feeds.position_ids = idTensor(layout, ids.map((_, i) => cache.length + i));
     if (layout.hasUseCacheBranch) feeds.use_cache_branch = new Tensor("bool", [cache.length > 0], [1]);
+    if (layout.hasLogitsToKeep) feeds.num_logits_to_keep = new Tensor("int64", BigInt64Array.of(lastOnly ? 1n : 0n), [1]);
     // A session rejects feeds it does not declare (the first-pass model has no past inputs).
     const outputs = await active.run(Object.fromEntries(active.inputNames.map((name) => [name, feeds[name] as Tensor])));
     const logits = outputs.logits;
@@ -74,7 +88,11 @@ export function createGpt2Runner(session: InferenceSession, options: RunnerOptio
     if (visit) {
       const data = logits.data as Float32Array;
       const vocab = logits.dims.at(-1) as number;
-      ids.forEach((_, i) => visit(cache.length + i, data.subarray(i * vocab, (i + 1) * vocab)));
+      // The rows are the last positions fed: all of them, or one when the model kept only the last.
+      const rows = data.length / vocab;
+      for (let row = lastOnly ? rows - 1 : 0; row < rows; row += 1) {
+        visit(total - rows + row, data.subarray(row * vocab, (row + 1) * vocab));
+      }
     }
     const tensors: Record<string, Tensor> = {};
     layout.pastInputs.forEach((names, layer) =>
@@ -93,13 +111,17 @@ export function createGpt2Runner(session: InferenceSession, options: RunnerOptio
     get peakStepBytes() {
       return peakStepBytes;
     },
-    async feed(ids, cache, visit) {
+    async feed(ids, cache, visit, feedOptions = {}) {
       let current = cache ?? empty;
+      const lastOnly = feedOptions.lastOnly === true;
+      // Without [chunk, vocab] logits, a chunk's cost is its activations: small next to the cache.
+      const chunk = lastOnly && layout.hasLogitsToKeep ? Math.max(chunkTokens, LAST_ONLY_CHUNK_TOKENS) : chunkTokens;
       if (options.tokenLimit !== undefined && current.length + ids.length > options.tokenLimit) {
         throw new Error(`${current.length + ids.length} tokens exceed the edge memory context of ${options.tokenLimit}`);
       }
-      for (let start = 0; start < ids.length; start += chunkTokens) {
-        current = await step(ids.slice(start, start + chunkTokens), current, visit);
+      for (let start = 0; start < ids.length; start += chunk) {
+        const last = start + chunk >= ids.length;
+        current = await step(ids.slice(start, start + chunk), current, last || !lastOnly ? visit : undefined, lastOnly);
       }
       return current;
     },

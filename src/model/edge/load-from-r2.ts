@@ -2,7 +2,7 @@ import { createSession, reserveWasmMemory, wasmMemoryBytes } from "#ort";
 import { BackendError } from "../../errors";
 import { createGpt2Runner, type Gpt2Runner } from "./gpt2-runner";
 import { checkEdgeContext, checkMemoryBudget, freeMemoryMb, planEdgeContext, planWasmReservation, type MemoryBudget } from "./memory-budget";
-import { kvBytesPerToken } from "./model-layout";
+import { describeLayout, kvBytesPerToken } from "./model-layout";
 
 /** Where the edge model lives and what it may use. */
 export interface EdgeModelSource {
@@ -69,11 +69,16 @@ export function loadEdgeModel(source: EdgeModelSource): Promise<LoadedEdgeModel>
     // Read one body at a time: ORT copies the bytes into its heap and the JS copy can go.
     const session = await createSession(new Uint8Array(await (objects[0] as R2ObjectBody).arrayBuffer()));
     const firstPassSession = objects[1] ? await createSession(new Uint8Array(await objects[1].arrayBuffer())) : undefined;
-    const probe = createGpt2Runner(session);
-    const costs = { kvBytesPerToken: kvBytesPerToken(probe.layout), logitsBytesPerToken: probe.layout.vocabSize * 4 };
+    const layout = describeLayout(session);
+    const costs = { kvBytesPerToken: kvBytesPerToken(layout), logitsBytesPerToken: layout.vocabSize * 4 };
     const chunkTokens = planChunkTokens(fileBytes, costs.logitsBytesPerToken, budget);
     const contextTokens = planEdgeContext(fileBytes, costs, budget, chunkTokens, source.contextTokens);
-    checkEdgeContext(source.key, fileBytes, contextTokens, budget);
+    try {
+      checkEdgeContext(source.key, fileBytes, contextTokens, budget);
+    } catch (error) {
+      await Promise.all([session.release(), firstPassSession?.release()]);
+      throw error;
+    }
     const runner = createGpt2Runner(session, { firstPassSession, chunkTokens, tokenLimit: contextTokens });
     contexts.set(cacheKey, contextTokens);
     const report = (): EdgeMemoryReport => {

@@ -22,6 +22,8 @@ export interface ModelLayout {
   hasAttentionMask: boolean;
   /** Optimum's merged decoder selects its with-past branch with this boolean input. */
   hasUseCacheBranch: boolean;
+  /** `num_logits_to_keep` (added by `npm run model:convert`): the LM head runs on the last k positions only. */
+  hasLogitsToKeep: boolean;
   /** Past input names per layer: [key, value] for optimum, [stacked] for stacked. */
   pastInputs: string[][];
   /** Present output names, aligned with `pastInputs`. */
@@ -71,6 +73,7 @@ export function describeLayout(session: InferenceSession): ModelLayout {
     hasPositionIds: names.includes("position_ids"),
     hasAttentionMask: names.includes("attention_mask"),
     hasUseCacheBranch: names.includes("use_cache_branch"),
+    hasLogitsToKeep: names.includes("num_logits_to_keep"),
     pastInputs,
     presentOutputs,
   };

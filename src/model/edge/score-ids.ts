@@ -27,9 +27,14 @@ export async function scoreIds(runner: Gpt2Runner, items: readonly ScoreItem[]):
     const first = items[members[0] as number] as ScoreItem;
     const prefix = first.ids.slice(0, first.from);
     let last = new Float32Array(0);
-    const cache = await runner.feed(prefix, undefined, (position, logits) => {
-      if (position === prefix.length - 1) last = logits.slice();
-    });
+    const cache = await runner.feed(
+      prefix,
+      undefined,
+      (position, logits) => {
+        if (position === prefix.length - 1) last = logits.slice();
+      },
+      { lastOnly: true },
+    );
     for (const index of members) results[index] = await scoreContinuation(runner, items[index] as ScoreItem, cache, last);
   }
   return results;

@@ -48,12 +48,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     int8: { path: int8.modelPath, golden: computeGoldenInChild(int8.modelPath) },
     q4: { path: q4.modelPath, golden: computeGoldenInChild(q4.modelPath) },
   });
-  // The edge-ready form of each (what model:seed puts in R2): one copy of the weights in the Worker.
-  project.provide("tinyOrt", {
-    fp32: (await convertModel(tiny.modelPath)).path,
-    int8: (await convertModel(int8.modelPath)).path,
-    q4: (await convertModel(q4.modelPath)).path,
-  });
+  // The edge-ready form of each (what model:seed puts in R2): one copy of the weights in the Worker,
+  // the LM head on the last position only when generating (int8 then quantizes that row alone).
+  const ortOf = async (modelPath: string) => {
+    const { path } = await convertModel(modelPath);
+    return { path, golden: computeGoldenInChild(path) };
+  };
+  project.provide("tinyOrt", { fp32: await ortOf(tiny.modelPath), int8: await ortOf(int8.modelPath), q4: await ortOf(q4.modelPath) });
   return async () => {
     await Promise.all([server.close(), serverB.close(), faultyServer.close(), routingServer.close()]);
   };
