@@ -1,13 +1,11 @@
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { TASK_NAMES } from "./src/prompts/registry";
 
-// shared/ sits next to the repo root (here and in CI). workerd cannot read files, so the ORT
-// fixture model reaches the test Worker as a data blob binding; skipped when absent so the
-// other Worker tests still start (test/model/edge/ort-runtime.test.ts then fails clearly).
-const ortFixtureModel = fileURLToPath(new URL("../shared/fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url));
+// The independent fixture (onnxruntime-genai's tiny GPT-2, MIT) lives in the repository. workerd
+// cannot read files, so it reaches the test Worker as a data blob binding.
+const ortFixtureModel = fileURLToPath(new URL("./test/fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url));
 
 // Two projects: Worker code runs inside workerd (miniflare), the reference
 // servers and tooling under infra/ run in Node.
@@ -39,7 +37,7 @@ export default defineConfig({
                 TINY_GPT2_ORT: inject("tinyOrt").fp32.path,
                 TINY_GPT2_INT8_ORT: inject("tinyOrt").int8.path,
                 TINY_GPT2_Q4_ORT: inject("tinyOrt").q4.path,
-                ...(existsSync(ortFixtureModel) ? { ORT_FIXTURE_PAST_ONNX: ortFixtureModel } : {}),
+                ORT_FIXTURE_PAST_ONNX: ortFixtureModel,
               },
             },
           })),

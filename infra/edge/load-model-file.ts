@@ -35,7 +35,7 @@ export async function loadModelFile(path: string, options?: OrtSessionOptions): 
  * else GPT-2's; shared with the reference backend, which opens its own session.
  *
  * @example
- * await readModelConfig("../shared/fixtures/tiny-random-gpt2-ort"); // { eosTokenId: 98, contextTokens: 512 }
+ * await readModelConfig("test/fixtures/tiny-random-gpt2-ort"); // { eosTokenId: 98, contextTokens: 512 }
  */
 export async function readModelConfig(folder: string): Promise<{ eosTokenId: number; contextTokens: number }> {
   const hf = await readJson(join(folder, "config.json"));

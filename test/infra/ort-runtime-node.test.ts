@@ -3,8 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createSession, ortRuntime, Tensor } from "#ort";
 import { expectFixtureStep } from "../support/ort-fixture";
 
-// CI clones the repo with shared/ as a sibling of the repo root, as here.
-const MODEL_URL = new URL("../../../shared/fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url);
+const MODEL_URL = new URL("../fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url);
 
 describe("#ort in Node", () => {
   it("resolves to the Node variant", () => {

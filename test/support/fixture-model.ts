@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 
 /**
- * The shared fixture model (`../shared/fixtures/tiny-random-gpt2-ort/past.onnx`),
+ * The independent fixture model (`test/fixtures/tiny-random-gpt2-ort/past.onnx`),
  * handed to the test Worker as a data blob binding by vitest.config.ts.
  *
  * @example
@@ -10,7 +10,7 @@ import { env } from "cloudflare:test";
 export function readFixtureModel(): Uint8Array {
   const bytes: unknown = Reflect.get(env, "ORT_FIXTURE_PAST_ONNX");
   if (!(bytes instanceof ArrayBuffer)) {
-    throw new Error("ORT_FIXTURE_PAST_ONNX binding missing: is ../shared/fixtures/tiny-random-gpt2-ort/past.onnx there?");
+    throw new Error("ORT_FIXTURE_PAST_ONNX binding missing: see vitest.config.ts");
   }
   return new Uint8Array(bytes);
 }

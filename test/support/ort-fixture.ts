@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import type { InferenceSession, Tensor } from "../../src/model/edge/ort-types";
 
 // The fixture step both #ort tests (workerd and Node) run on
-// shared/fixtures/tiny-random-gpt2-ort/past.onnx: batch 1, three tokens, empty past.
+// test/fixtures/tiny-random-gpt2-ort/past.onnx: batch 1, three tokens, empty past.
 // One place, so the two runtimes are held to the same inputs and golden values.
 
 /** Token ids of the step; the model accepts ids below 1000 only (98 is its bos/eos). */

@@ -15,7 +15,7 @@ import { postCompletion } from "./completions-client";
 
 // The reference backend over real HTTP: the edge engine's code on onnxruntime-node
 // and onnxruntime-web, checked against the edge engine itself (generateIds, scoreIds).
-const FIXTURE_PATH = fileURLToPath(new URL("../../../../shared/fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url));
+const FIXTURE_PATH = fileURLToPath(new URL("../../fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url));
 const TINY_DIR = "node_modules/.cache/zeroshot-router/tiny-gpt2-seed1";
 const RUNTIMES: OnnxRuntimeName[] = ["node", "web"];
 const PROMPT = "The council voted on Tuesday to expand the bike lane network.";

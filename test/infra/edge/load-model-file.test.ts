@@ -5,7 +5,7 @@ import { loadModelFile } from "../../../infra/edge/load-model-file";
 import { generateIds } from "../../../src/model/edge/generate-ids";
 import { FIXTURE_EOS, FIXTURE_GREEDY } from "../../support/fixture-greedy";
 
-const fixturePath = fileURLToPath(new URL("../../../../shared/fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url));
+const fixturePath = fileURLToPath(new URL("../../fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url));
 const decode = (ids: readonly number[]) => ids.join(" ");
 
 // The same engine code in Node (tsx, CLI, benchmarks): must give what workerd gives.

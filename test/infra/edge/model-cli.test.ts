@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { FIXTURE_GREEDY } from "../../support/fixture-greedy";
 
-const fixture = fileURLToPath(new URL("../../../../shared/fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url));
+const fixture = fileURLToPath(new URL("../../fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url));
 
 function runCli(...args: string[]): Record<string, unknown> {
   const stdout = execFileSync("npx", ["tsx", "infra/edge/model-cli.ts", ...args], { encoding: "utf8" });

@@ -14,7 +14,7 @@ import { FIXTURE_EOS, FIXTURE_GREEDY } from "../../support/fixture-greedy";
 
 // model:convert's ORT files, loaded with their initializers pointing into the kept model bytes
 // (the patched glue), must compute exactly what the ordinary loading path computes.
-const FIXTURE = new URL("../../../../shared/fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url).pathname;
+const FIXTURE = new URL("../../fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url).pathname;
 const PROMPT = [464, 3290, 318, 257, 1310, 286, 262, 3504, 13, 383, 2068, 7586, 21831, 18045, 625, 262, 16931, 3290, 13, 50256];
 const decode = (ids: readonly number[]) => ids.join(" ");
 let dir: string;
