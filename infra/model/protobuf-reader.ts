@@ -1,7 +1,8 @@
 /**
  * Reads protobuf wire format just far enough to edit ONNX models in place:
  * each field's number, wire type and byte ranges, never a decoded object, so
- * a 300 MB model is walked without copying its weights.
+ * a 300 MB model is walked without copying its weights (ProtoWriter writes
+ * the edited message back, untouched fields as raw bytes).
  */
 
 /** One field of a message: `bytes.subarray(start, end)` is the whole field (tag included). */
@@ -59,36 +60,6 @@ export function readString(bytes: Uint8Array, field: ProtoField): string {
   return new TextDecoder().decode(bytes.subarray(field.valueStart, field.end));
 }
 
-/**
- * A length-delimited field with a new payload: tag, length, bytes.
- *
- * @example
- * encodeLengthDelimited(7, newGraphBytes);
- */
-export function encodeLengthDelimited(number: number, payload: Uint8Array): Uint8Array {
-  const head = [...encodeVarint(BigInt((number << 3) | 2)), ...encodeVarint(BigInt(payload.byteLength))];
-  const out = new Uint8Array(head.length + payload.byteLength);
-  out.set(head);
-  out.set(payload, head.length);
-  return out;
-}
-
-/**
- * Joins byte chunks into one array.
- *
- * @example
- * concatBytes([a, b]).byteLength === a.byteLength + b.byteLength;
- */
-export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
-
 function readVarint(bytes: Uint8Array, start: number): [bigint, number] {
   let value = 0n;
   let shift = 0n;
@@ -99,15 +70,4 @@ function readVarint(bytes: Uint8Array, start: number): [bigint, number] {
     shift += 7n;
   }
   throw new Error(`truncated varint at byte ${start}`);
-}
-
-function encodeVarint(value: bigint): number[] {
-  const out: number[] = [];
-  let rest = value;
-  do {
-    const byte = Number(rest & 0x7fn);
-    rest >>= 7n;
-    out.push(rest > 0n ? byte | 0x80 : byte);
-  } while (rest > 0n);
-  return out;
 }

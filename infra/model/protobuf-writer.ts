@@ -53,8 +53,13 @@ export class ProtoWriter {
   }
 
   writeMessage(field: number, message: ProtoWriter): this {
-    this.writeTag(field, LENGTH_DELIMITED).append(encodeVarint(message.byteLength));
-    for (const chunk of message.chunks) this.append(chunk);
+    return this.writeTag(field, LENGTH_DELIMITED).append(encodeVarint(message.byteLength)).writeRaw(message);
+  }
+
+  /** Fields already encoded, appended as they are: an edited message keeps its untouched fields' bytes. */
+  writeRaw(fields: Uint8Array | ProtoWriter): this {
+    if (!(fields instanceof ProtoWriter)) return this.append(fields);
+    for (const chunk of fields.chunks) this.append(chunk);
     return this;
   }
 

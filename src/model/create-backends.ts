@@ -1,4 +1,4 @@
-import type { Config } from "../env";
+import type { Config, EdgeSettings } from "../env";
 import type { InferenceBackend } from "./backend";
 import { createEdgeBackend } from "./edge/edge-backend";
 import { edgeContextLimit, loadEdgeModel, type EdgeModelSource } from "./edge/load-from-r2";
@@ -17,27 +17,20 @@ export function createBackends(
   config: Config,
   options: { fetch?: typeof fetch; coalesce?: number; subrequests?: { remaining: number; limit: number } } = {},
 ): InferenceBackend[] {
-  const { edge } = config;
-  const source: EdgeModelSource | undefined = edge && {
-    bucket: edge.bucket,
-    key: edge.key,
-    firstPassKey: edge.firstPassKey,
-    budget: edge.memory,
-    contextTokens: edge.contextTokens,
-  };
   const gpuOptions = { coalesce: options.coalesce, subrequests: options.subrequests };
   return [
     ...config.gpu.map((settings) => createGpuBackend(settings, options.fetch, settings.id, gpuOptions)),
-    ...(edge && source
-      ? [
-          createEdgeBackend({
-            model: edge.model,
-            contextTokens: edge.contextTokens,
-            load: () => loadEdgeModel(source),
-            isAvailable: () => edgeRefusal(edge.key, edge.memory) === undefined,
-            tokenLimit: () => edgeContextLimit(source),
-          }),
-        ]
-      : []),
+    ...(config.edge ? [createEdge(config.edge)] : []),
   ];
+}
+
+function createEdge(edge: EdgeSettings): InferenceBackend {
+  const source: EdgeModelSource = { bucket: edge.bucket, key: edge.key, firstPassKey: edge.firstPassKey, budget: edge.memory, contextTokens: edge.contextTokens };
+  return createEdgeBackend({
+    model: edge.model,
+    contextTokens: edge.contextTokens,
+    load: () => loadEdgeModel(source),
+    isAvailable: () => edgeRefusal(edge.key, edge.memory) === undefined,
+    tokenLimit: () => edgeContextLimit(source),
+  });
 }

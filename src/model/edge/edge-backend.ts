@@ -11,7 +11,7 @@ export interface EdgeBackendSettings {
   model: string;
   contextTokens: number;
   /** Loads the model once; `report` is what `/health?check=true` shows of its memory. */
-  load: () => Promise<Pick<LoadedEdgeModel, "runner"> & Partial<Pick<LoadedEdgeModel, "report">>>;
+  load: () => Promise<LoadedEdgeModel>;
   /** False once the loader has refused the model (memory budget); routing then plans around it. */
   isAvailable?: () => boolean;
   /** The memory-fitted context once the model is loaded; routing sends longer requests elsewhere. */
@@ -34,7 +34,7 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
   const tokenizer = settings.tokenizer ?? gpt2Tokenizer;
   const eosTokenId = settings.eosTokenId ?? END_OF_TEXT_ID;
 
-  async function loaded(): ReturnType<EdgeBackendSettings["load"]> {
+  async function loaded(): Promise<LoadedEdgeModel> {
     try {
       return await settings.load();
     } catch (error) {
@@ -45,10 +45,10 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
 
   /** The model, after refusing a request the memory-fitted context cannot hold (routing then moves on). */
   async function runner(tokens: number): Promise<Gpt2Runner> {
-    const { runner: model } = await loaded();
-    if (model.tokenLimit !== undefined && tokens > model.tokenLimit) {
-      throw new BackendError("backend_unavailable", id, `${tokens} tokens exceed the edge memory context of ${model.tokenLimit}`, {
-        context_tokens: model.tokenLimit,
+    const { runner: model, contextTokens } = await loaded();
+    if (tokens > contextTokens) {
+      throw new BackendError("backend_unavailable", id, `${tokens} tokens exceed the edge memory context of ${contextTokens}`, {
+        context_tokens: contextTokens,
       });
     }
     return model;
@@ -109,7 +109,7 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
     async health() {
       try {
         const { report } = await loaded();
-        return { ok: true, ...(report ? { memory: report() } : {}) };
+        return { ok: true, memory: report() };
       } catch (error) {
         return { ok: false, detail: (error as Error).message };
       }

@@ -33,8 +33,6 @@ export interface FeedOptions {
  */
 export interface Gpt2Runner {
   readonly layout: ModelLayout;
-  /** Most tokens one sequence may hold (the memory-fitted edge context), when the loader set one. */
-  readonly tokenLimit?: number;
   /**
    * The most bytes one step has held in JS at once so far: the cache fed in and
    * the outputs (presents and logits) copied out of wasm, both alive until the step ends.
@@ -52,8 +50,6 @@ export interface RunnerOptions {
    * first pass, the main session (`decoder_with_past_model.onnx`) after it.
    */
   firstPassSession?: InferenceSession;
-  /** Most tokens one sequence may hold; feeding past it throws before the model runs. */
-  tokenLimit?: number;
 }
 
 /** Prefill chunk when only the last position's logits are computed. */
@@ -107,7 +103,6 @@ export function createGpt2Runner(session: InferenceSession, options: RunnerOptio
 
   return {
     layout,
-    tokenLimit: options.tokenLimit,
     get peakStepBytes() {
       return peakStepBytes;
     },
@@ -116,9 +111,6 @@ export function createGpt2Runner(session: InferenceSession, options: RunnerOptio
       const lastOnly = feedOptions.lastOnly === true;
       // Without [chunk, vocab] logits, a chunk's cost is its activations: small next to the cache.
       const chunk = lastOnly && layout.hasLogitsToKeep ? Math.max(chunkTokens, LAST_ONLY_CHUNK_TOKENS) : chunkTokens;
-      if (options.tokenLimit !== undefined && current.length + ids.length > options.tokenLimit) {
-        throw new Error(`${current.length + ids.length} tokens exceed the edge memory context of ${options.tokenLimit}`);
-      }
       for (let start = 0; start < ids.length; start += chunk) {
         const last = start + chunk >= ids.length;
         current = await step(ids.slice(start, start + chunk), current, last || !lastOnly ? visit : undefined, lastOnly);

@@ -1,7 +1,7 @@
 import { createSession, reserveWasmMemory, wasmMemoryBytes } from "#ort";
 import { BackendError } from "../../errors";
 import { createGpt2Runner, type Gpt2Runner } from "./gpt2-runner";
-import { checkEdgeContext, checkMemoryBudget, freeMemoryMb, planEdgeContext, planWasmReservation, type MemoryBudget } from "./memory-budget";
+import { checkEdgeContext, checkMemoryBudget, planChunkTokens, planEdgeContext, planWasmReservation, type MemoryBudget } from "./memory-budget";
 import { describeLayout, kvBytesPerToken } from "./model-layout";
 
 /** Where the edge model lives and what it may use. */
@@ -26,9 +26,10 @@ export interface EdgeMemoryReport {
   peak_step_js_mb: number;
 }
 
-/** A model ready to serve, and a live view of its memory. */
+/** A model ready to serve, the most tokens one request may hold, and a live view of its memory. */
 export interface LoadedEdgeModel {
   runner: Gpt2Runner;
+  contextTokens: number;
   report: () => EdgeMemoryReport;
 }
 
@@ -79,7 +80,7 @@ export function loadEdgeModel(source: EdgeModelSource): Promise<LoadedEdgeModel>
       await Promise.all([session.release(), firstPassSession?.release()]);
       throw error;
     }
-    const runner = createGpt2Runner(session, { firstPassSession, chunkTokens, tokenLimit: contextTokens });
+    const runner = createGpt2Runner(session, { firstPassSession, chunkTokens });
     contexts.set(cacheKey, contextTokens);
     const report = (): EdgeMemoryReport => {
       const wasm = wasmMemoryBytes();
@@ -91,7 +92,7 @@ export function loadEdgeModel(source: EdgeModelSource): Promise<LoadedEdgeModel>
         peak_step_js_mb: round(runner.peakStepBytes / MIB),
       };
     };
-    return { runner, report };
+    return { runner, contextTokens, report };
   })();
   runners.set(cacheKey, pending);
   pending.catch(() => runners.delete(cacheKey));
@@ -113,15 +114,6 @@ export function edgeContextLimit(source: EdgeModelSource): number | undefined {
 function sourceKey(source: EdgeModelSource): string {
   const { budget } = source;
   return [source.key, source.firstPassKey ?? "", source.contextTokens, budget.budgetMb, budget.runtimeMb, budget.jsHeapMb].join("|");
-}
-
-/**
- * Prefill chunk: its logits ([chunk, vocab] floats, in wasm and again in JS)
- * take at most an eighth of the free memory, between 4 and 64 tokens.
- */
-function planChunkTokens(fileBytes: number, logitsBytesPerToken: number, budget: MemoryBudget): number {
-  const share = (Math.max(freeMemoryMb(fileBytes, budget), 0) * MIB) / 8;
-  return Math.max(4, Math.min(64, Math.floor(share / (2 * logitsBytesPerToken))));
 }
 
 async function openModel(bucket: R2Bucket, key: string): Promise<R2ObjectBody> {

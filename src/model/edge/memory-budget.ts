@@ -56,6 +56,19 @@ export function planWasmReservation(fileBytes: number, budget: MemoryBudget): nu
 }
 
 /**
+ * Tokens per prefill chunk when every position's logits are read (scoring):
+ * the chunk's logits ([chunk, vocab] floats, in wasm and again in JS) take at
+ * most an eighth of the free memory, between 4 and 64 tokens.
+ *
+ * @example
+ * planChunkTokens(84_978_928, 201_028, budget); // 7 for distilgpt2 int8 at 128 MiB
+ */
+export function planChunkTokens(fileBytes: number, logitsBytesPerToken: number, budget: MemoryBudget): number {
+  const share = (Math.max(freeMemoryMb(fileBytes, budget), 0) * MIB) / 8;
+  return Math.max(4, Math.min(64, Math.floor(share / (2 * logitsBytesPerToken))));
+}
+
+/**
  * The most tokens (prompt + new) one edge request may hold in memory: four
  * copies of the KV cache and two of a prefill chunk's logits must fit in the
  * free memory. Capped by the model's own context.
