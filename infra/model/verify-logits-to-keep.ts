@@ -5,14 +5,17 @@ import type { InferenceSession } from "../../src/model/edge/ort-types";
 const PROBE_IDS = [464, 3290, 318, 257, 1310, 286, 262, 3504];
 /**
  * int8 graphs quantize activations per tensor, so one row quantized alone differs
- * slightly from the same row among eight (measured: 0.2-0.3 on a logit range of ~48).
+ * from the same row among eight, by an amount that depends on the CPU's int8
+ * kernels: measured 0.2-0.3 on one machine and 1.9 on another, on a logit range
+ * of ~48. Chunked prompt feeding already quantizes rows in varying company, so
+ * this is the same noise; the top token must not change at all.
  */
-const TOLERANCE_OF_RANGE = 0.01;
+const TOLERANCE_OF_RANGE = 0.05;
 
 /**
  * Why a graph edited by `addLogitsToKeep` is unfit, or undefined when it is
  * fit: the last position's logits with `num_logits_to_keep` 1 must match
- * those of a full run (0), the same top token and within 1% of the logits'
+ * those of a full run (0), the same top token and within 5% of the logits'
  * range. A graph that restores its logits' shape from the ids (not from the
  * hidden state) fails here rather than at serving time.
  *
