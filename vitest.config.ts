@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { TASK_NAMES } from "./src/prompts/registry";
 
 // The independent fixture (onnxruntime-genai's tiny GPT-2, MIT) lives in the repository. workerd
 // cannot read files, so it reaches the test Worker as a data blob binding.
@@ -17,14 +16,10 @@ export default defineConfig({
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              // Tests name `backend: "edge"` when they mean it: auto sends every task to the stub GPU,
-              // and fault tests must not open the shared circuit (breaker tests set their own).
               bindings: {
                 GPU_BASE_URL: inject("gpuBaseUrl"),
                 GPU_TIMEOUT_MS: "5000",
                 EDGE_MODEL: "tiny-random-gpt2",
-                TASK_BACKENDS: JSON.stringify(Object.fromEntries(TASK_NAMES.map((task) => [task, "gpu"]))),
-                BREAKER_FAILURES: "1000",
                 // Local workerd does not enforce 128 MB; the budget tests set their own.
                 EDGE_MEMORY_BUDGET_MB: "4096",
                 RETRY_BACKOFF_MS: "5",

@@ -1,9 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "./env";
-import { ApiError } from "./errors";
+import type { AppEnv } from "./config/env";
+import { ApiError } from "./errors/api-error";
 import { handleError } from "./middleware/handle-error";
 import { limitBody } from "./middleware/limit-body";
-import { attachConfig } from "./middleware/load-config";
+import { attachConfig } from "./middleware/attach-config";
 import { rejectInvalid } from "./middleware/validation-hook";
 import { registerBatchRoute } from "./routes/batch";
 import { registerBatchesRoutes } from "./routes/batches";

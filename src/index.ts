@@ -1,6 +1,6 @@
 import { createApp } from "./app";
-import { consumeBatchQueue } from "./batch/consume-batch-queue";
-import type { Env } from "./env";
+import { consumeBatchQueue } from "./routes/consume-batch-queue";
+import type { Env } from "./config/env";
 
 const app = createApp();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config";
+import { loadConfig } from "../src/config/load-config";
 import { callWithEnv, stubUrl } from "./support/call-router";
 import { findRequests, uniqueMarker } from "./support/stub-control";
 

@@ -1,7 +1,6 @@
-import type { Env } from "../env";
-import { ApiError } from "../errors";
+import { ApiError } from "../errors/api-error";
+import { jobSchema, type AsyncBatchSettings, type BatchJob, type ChunkCounts, type OutputLine } from "./batch-types";
 import { splitJsonl } from "./validate-batch-input";
-import { jobSchema, type BatchJob, type ChunkCounts, type OutputLine } from "./batch-types";
 
 /**
  * The R2 layout of one job: `batches/{id}/input.jsonl` (as sent),
@@ -20,11 +19,11 @@ export const batchKeys = {
  * The `BATCHES` bucket, or a 503 saying async batches are not configured.
  *
  * @example
- * const bucket = requireBucket(c.env);
+ * const bucket = requireBucket(config.asyncBatch);
  */
-export function requireBucket(env: Env): R2Bucket {
-  if (!env.BATCHES) throw new ApiError("backend_unavailable", "async batches need the BATCHES R2 bucket binding");
-  return env.BATCHES;
+export function requireBucket(settings: AsyncBatchSettings): R2Bucket {
+  if (!settings.bucket) throw new ApiError("backend_unavailable", "async batches need the BATCHES R2 bucket binding");
+  return settings.bucket;
 }
 
 /**

@@ -14,6 +14,18 @@ export const chunkMessageSchema = z.object({
 
 export type BatchChunkMessage = z.infer<typeof chunkMessageSchema>;
 
+/** Async batches (`POST /v1/batches`): where jobs live, how they are cut, how fast chunks run. */
+export interface AsyncBatchSettings {
+  /** JSONL inputs, job records and outputs; absent when the deployment has no `BATCHES` bucket. */
+  bucket?: R2Bucket;
+  /** Chunks of a job's lines, consumed by this Worker's `queue` handler. */
+  queue?: Queue<BatchChunkMessage>;
+  /** Most lines per job, lines per queue message, lines run at once per message. */
+  maxLines: number;
+  chunkLines: number;
+  concurrency: number;
+}
+
 /** A line rejected at validation; `line` is 1-based, as editors count. */
 export interface LineError {
   line: number;

@@ -1,6 +1,5 @@
-import type { Config, Env } from "../env";
-import { ApiError } from "../errors";
-import type { BatchChunkMessage, BatchJob } from "./batch-types";
+import { ApiError } from "../errors/api-error";
+import type { AsyncBatchSettings, BatchChunkMessage, BatchJob } from "./batch-types";
 import { batchKeys, requireBucket, writeJob } from "./batch-store";
 import { describeBatch, type BatchObject } from "./describe-batch";
 import { splitJsonl, validateBatchInput } from "./validate-batch-input";
@@ -14,14 +13,15 @@ const SEND_BATCH_LIMIT = 100;
  * lines. Invalid lines are listed in `errors` and still get output lines.
  *
  * @example
- * const batch = await createBatch(jsonl, c.env, c.var.config); // { id: "batch_…", status: "in_progress", … }
+ * const batch = await createBatch(jsonl, c.var.config.asyncBatch); // { id: "batch_…", status: "in_progress", … }
  */
-export async function createBatch(body: string, env: Env, config: Config): Promise<BatchObject> {
-  const bucket = requireBucket(env);
-  if (!env.BATCH_QUEUE) throw new ApiError("backend_unavailable", "async batches need the BATCH_QUEUE queue binding");
+export async function createBatch(body: string, settings: AsyncBatchSettings): Promise<BatchObject> {
+  const bucket = requireBucket(settings);
+  const { queue } = settings;
+  if (!queue) throw new ApiError("backend_unavailable", "async batches need the BATCH_QUEUE queue binding");
   const lines = splitJsonl(body);
   if (lines.length === 0) throw new ApiError("invalid_request", "the batch has no request lines", { path: ["input"] });
-  const { maxLines, chunkLines } = config.asyncBatch;
+  const { maxLines, chunkLines } = settings;
   if (lines.length > maxLines) {
     throw new ApiError("payload_too_large", `the batch has ${lines.length} lines; at most ${maxLines} are allowed`, { limit: maxLines });
   }
@@ -37,7 +37,7 @@ export async function createBatch(body: string, env: Env, config: Config): Promi
   };
   await bucket.put(batchKeys.input(job.id), lines.join("\n") + "\n", { httpMetadata: { contentType: "application/jsonl" } });
   await writeJob(bucket, job);
-  await enqueueChunks(env.BATCH_QUEUE, job).catch(async (error: unknown) => {
+  await enqueueChunks(queue, job).catch(async (error: unknown) => {
     // Chunks that never reach the queue would leave the job in progress forever.
     await writeJob(bucket, { ...job, failed_at: Math.floor(Date.now() / 1000) });
     console.error(`batch ${job.id}: enqueueing failed`, error);

@@ -1,4 +1,3 @@
-import { getTask } from "../prompts/registry";
 import type { OutputLine } from "./batch-types";
 import type { ValidLine } from "./parse-batch-line";
 import type { ItemOutcome } from "./run-item";
@@ -25,26 +24,14 @@ export function requestId(batchId: string, line: number): string {
 export function formatOutcome(batchId: string, line: number, request: ValidLine, outcome: ItemOutcome): OutputLine {
   const base = { id: requestId(batchId, line), custom_id: request.customId, error: null };
   if (outcome.status === "error") {
-    return { ...base, response: { status_code: outcome.http_status, body: { error: outcome.error } } };
+    return { ...base, response: { status_code: outcome.httpStatus, body: { error: outcome.error } } };
   }
-  if (request.url === "/v1/completions") {
-    const { text } = outcome.output as { text: string };
-    const usage = { ...outcome.usage, total_tokens: outcome.usage.prompt_tokens + outcome.usage.completion_tokens };
-    const choices = [{ index: 0, text, logprobs: null, finish_reason: "stop" }];
-    return { ...base, response: { status_code: 200, body: { object: "text_completion", model: outcome.model, choices, usage } } };
-  }
-  const task = getTask(request.item.task);
-  const body = {
-    task: request.item.task,
-    template: task ? { id: task.template.id, source: task.template.source } : undefined,
-    output: outcome.output,
-    backend: outcome.backend,
-    model: outcome.model,
-    usage: outcome.usage,
-    truncated: outcome.truncated,
-    route: outcome.route,
-  };
-  return { ...base, response: { status_code: 200, body } };
+  const { response } = outcome;
+  if (request.url !== "/v1/completions") return { ...base, response: { status_code: 200, body: response } };
+  const { text } = response.output as { text: string };
+  const usage = { ...response.usage, total_tokens: response.usage.prompt_tokens + response.usage.completion_tokens };
+  const choices = [{ index: 0, text, logprobs: null, finish_reason: "stop" }];
+  return { ...base, response: { status_code: 200, body: { object: "text_completion", model: response.model, choices, usage } } };
 }
 
 /**

@@ -1,6 +1,5 @@
-import type { Env } from "../env";
-import { ApiError } from "../errors";
-import type { BatchJob } from "./batch-types";
+import { ApiError } from "../errors/api-error";
+import type { AsyncBatchSettings, BatchJob } from "./batch-types";
 import { batchKeys, listChunkCounts, readJob, requireBucket, writeJob } from "./batch-store";
 import { describeBatch, type BatchObject } from "./describe-batch";
 
@@ -8,10 +7,10 @@ import { describeBatch, type BatchObject } from "./describe-batch";
  * The batch object of a job, its progress counted from the chunk outputs.
  *
  * @example
- * (await getBatch(env, "batch_3f9a")).request_counts; // { total: 1000, completed: 350, failed: 0 }
+ * (await getBatch(config.asyncBatch, "batch_3f9a")).request_counts; // { total: 1000, completed: 350, failed: 0 }
  */
-export async function getBatch(env: Env, id: string): Promise<BatchObject> {
-  const bucket = requireBucket(env);
+export async function getBatch(settings: AsyncBatchSettings, id: string): Promise<BatchObject> {
+  const bucket = requireBucket(settings);
   const job = await requireJob(bucket, id);
   return describeBatch(job, await listChunkCounts(bucket, id));
 }
@@ -21,10 +20,10 @@ export async function getBatch(env: Env, id: string): Promise<BatchObject> {
  * chunks already running finish. A finished job is returned unchanged.
  *
  * @example
- * (await cancelBatch(env, "batch_3f9a")).status; // "cancelling"
+ * (await cancelBatch(config.asyncBatch, "batch_3f9a")).status; // "cancelling"
  */
-export async function cancelBatch(env: Env, id: string): Promise<BatchObject> {
-  const bucket = requireBucket(env);
+export async function cancelBatch(settings: AsyncBatchSettings, id: string): Promise<BatchObject> {
+  const bucket = requireBucket(settings);
   const job = await requireJob(bucket, id);
   const chunks = await listChunkCounts(bucket, id);
   if (job.cancelled_at !== undefined || job.failed_at !== undefined || chunks.size >= job.chunk_count) {
@@ -40,10 +39,10 @@ export async function cancelBatch(env: Env, id: string): Promise<BatchObject> {
  * a job whose chunks are not all written is a 409.
  *
  * @example
- * const jsonl = await readBatchOutput(env, "batch_3f9a", false);
+ * const jsonl = await readBatchOutput(config.asyncBatch, "batch_3f9a", false);
  */
-export async function readBatchOutput(env: Env, id: string, partial: boolean): Promise<string> {
-  const bucket = requireBucket(env);
+export async function readBatchOutput(settings: AsyncBatchSettings, id: string, partial: boolean): Promise<string> {
+  const bucket = requireBucket(settings);
   const job = await requireJob(bucket, id);
   const chunks = await listChunkCounts(bucket, id);
   if (!partial && chunks.size < job.chunk_count) {

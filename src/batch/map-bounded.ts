@@ -1,6 +1,6 @@
 /**
  * Maps `items` through `run` with at most `limit` calls in flight, keeping
- * input order in the result; bounds the fan-out of one queue message.
+ * input order in the result; bounds the fan-out of a sync batch and of one queue message.
  *
  * @example
  * await mapBounded([1, 2, 3], 2, async (n) => n * 2); // [2, 4, 6]

@@ -1,15 +1,14 @@
 import { z } from "zod";
-import { describeFirstIssue } from "../errors";
-import { getTask } from "../prompts/registry";
-import { optionsSchema } from "../schemas";
-import type { BatchItem } from "./run-item";
+import { ApiError } from "../errors/api-error";
+import { describeFirstIssue } from "../errors/describe-issue";
+import { parseBatchItem, type BatchItem, type ParsedItem } from "./run-item";
 
-/** A request line that can run: the item, and which endpoint's response shape it wants. */
+/** A request line that can run: the validated item, and which endpoint's response shape it wants. */
 export interface ValidLine {
   ok: true;
   customId: string;
   url: string;
-  item: BatchItem;
+  item: ParsedItem;
 }
 
 /** A line that cannot run; `customId` is kept when the line had a usable one. */
@@ -45,12 +44,12 @@ const TASK_URL = /^\/v1\/tasks\/([a-z_-]+)$/;
 
 /**
  * Parses and validates one JSONL request line of an async batch, mapping
- * `/v1/completions` onto the `generate` task. Validation here matches what
- * the item runner checks, so bad lines are reported at creation.
+ * `/v1/completions` onto the `generate` task. The item is validated here,
+ * once, by the same `parseBatchItem` a sync batch item goes through.
  *
  * @example
  * parseBatchLine('{"custom_id":"a","method":"POST","url":"/v1/tasks/answer","body":{"question":"Why?"}}');
- * // { ok: true, customId: "a", url: "/v1/tasks/answer", item: { task: "answer", input: { question: "Why?" }, options: undefined } }
+ * // { ok: true, customId: "a", url: "/v1/tasks/answer", item: { task: answerTask, input: { question: "Why?" }, options: { backend: "auto", ... } } }
  */
 export function parseBatchLine(text: string): ValidLine | InvalidLine {
   let json: unknown;
@@ -68,7 +67,7 @@ export function parseBatchLine(text: string): ValidLine | InvalidLine {
   return { ok: true, customId: line.data.custom_id, url: line.data.url, item };
 }
 
-function toItem(url: string, body: Record<string, unknown>): BatchItem | { code: string; message: string } {
+function toItem(url: string, body: Record<string, unknown>): ParsedItem | { code: string; message: string } {
   if (url === "/v1/completions") {
     const parsed = completionsSchema.safeParse(body);
     if (!parsed.success) return { code: "invalid_request", message: describeFirstIssue(parsed.error, ["body"]).message };
@@ -81,14 +80,13 @@ function toItem(url: string, body: Record<string, unknown>): BatchItem | { code:
   return checkItem({ task: taskName, input, options });
 }
 
-function checkItem(item: BatchItem): BatchItem | { code: string; message: string } {
-  const task = getTask(item.task);
-  if (!task) return { code: "unknown_task", message: `unknown task '${item.task}'` };
-  const input = task.input.safeParse(item.input);
-  if (!input.success) return { code: "invalid_request", message: describeFirstIssue(input.error, ["body"]).message };
-  const options = optionsSchema.safeParse(item.options ?? {});
-  if (!options.success) return { code: "invalid_request", message: describeFirstIssue(options.error, ["options"]).message };
-  return item;
+function checkItem(item: BatchItem): ParsedItem | { code: string; message: string } {
+  try {
+    return parseBatchItem(item, ["body"]);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return { code: error.type === "not_found" ? "unknown_task" : error.type, message: error.message };
+  }
 }
 
 function invalid(customId: string | null, code: string, message: string): InvalidLine {

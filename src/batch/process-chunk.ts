@@ -1,10 +1,9 @@
-import type { PipelineDeps } from "../pipeline";
+import { mapBounded } from "./map-bounded";
 import type { BatchChunkMessage, BatchJob, OutputLine } from "./batch-types";
 import { batchKeys, readInputLines, readJob, writeChunkOutput } from "./batch-store";
 import { formatError, formatOutcome } from "./format-output-line";
-import { mapBounded } from "./map-bounded";
 import { parseBatchLine } from "./parse-batch-line";
-import { runBatchItem } from "./run-item";
+import { runBatchItem, type ItemDeps } from "./run-item";
 
 type ErrorBody = { code: string; message: string };
 
@@ -21,7 +20,7 @@ const CHUNK_FAILED: ErrorBody = { code: "chunk_failed", message: "this request's
  * @example
  * await processChunk(bucket, { batchId, chunk: 0, firstLine: 0, lineCount: 50 }, deps, 8);
  */
-export async function processChunk(bucket: R2Bucket, message: BatchChunkMessage, deps: PipelineDeps, concurrency: number): Promise<void> {
+export async function processChunk(bucket: R2Bucket, message: BatchChunkMessage, deps: ItemDeps, concurrency: number): Promise<void> {
   const job = await readJob(bucket, message.batchId);
   if (!job) return;
   const texts = await readChunkLines(bucket, message);

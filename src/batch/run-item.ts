@@ -1,8 +1,12 @@
 import type { z } from "zod";
-import { ApiError, describeFirstIssue } from "../errors";
-import { runTask, type PipelineDeps, type RouteReport } from "../pipeline";
+import { toRunOptions, optionsSchema, type TaskRequestOptions } from "../api/task-options";
+import { formatTaskResponse, type TaskResponse } from "../api/task-response";
+import { ApiError, type DescribeError, type ErrorBody } from "../errors/api-error";
+import { describeFirstIssue } from "../errors/describe-issue";
+import type { PipelineDeps } from "../pipeline/create-pipeline-deps";
+import { runTask } from "../pipeline/run-task";
 import { getTask } from "../prompts/registry";
-import { optionsSchema } from "../schemas";
+import type { TaskModule } from "../prompts/types";
 
 /** One unit of batch work: a task, its input and options, as a client sent them. */
 export interface BatchItem {
@@ -11,53 +15,58 @@ export interface BatchItem {
   options?: unknown;
 }
 
+/** A batch item that passed validation: what `runBatchItem` runs. */
+export interface ParsedItem {
+  task: TaskModule;
+  input: unknown;
+  options: TaskRequestOptions;
+}
+
 /** What happened to one item; failures are values here, never exceptions. */
 export type ItemOutcome =
-  | {
-      status: "ok";
-      output: unknown;
-      backend: string;
-      model: string;
-      usage: { prompt_tokens: number; completion_tokens: number };
-      truncated: boolean;
-      route: RouteReport;
-    }
-  | {
-      status: "error";
-      error: { type: string; message: string; details?: Record<string, unknown> };
-      http_status: number;
-      usage: { prompt_tokens: number; completion_tokens: number };
-    };
+  | { status: "ok"; response: TaskResponse }
+  | { status: "error"; error: ErrorBody["error"]; httpStatus: number };
+
+/** What running items needs: the pipeline, and the error handler's mapping of failures to replies. */
+export interface ItemDeps {
+  pipeline: PipelineDeps;
+  describeError: DescribeError;
+}
 
 /**
- * Validates and runs one batch item through the same pipeline as a single
- * request, turning every failure (unknown task, invalid input, backend
- * error) into an error outcome so one item never fails the others.
+ * Validates one item, once: the task exists, its input and options match
+ * their schemas. Throws the `ApiError` a direct request would have got.
+ *
+ * @example
+ * parseBatchItem({ task: "answer", input: { question: "Who wrote Hamlet?" } }).task.name; // "answer"
+ */
+export function parseBatchItem(item: BatchItem, inputPath = ["input"]): ParsedItem {
+  const task = getTask(item.task);
+  if (!task) throw new ApiError("not_found", `unknown task '${item.task}'`, { path: ["task"] });
+  return {
+    task,
+    input: parseOrThrow(task.input, item.input, inputPath),
+    options: parseOrThrow(optionsSchema, item.options ?? {}, ["options"]),
+  };
+}
+
+/**
+ * Runs one item through the same pipeline as a single request (a raw item
+ * is validated first), turning every failure into an error outcome so one
+ * item never fails the others.
  *
  * @example
  * await runBatchItem({ task: "answer", input: { question: "Who wrote Hamlet?" } }, deps);
- * // { status: "ok", output: { answer: "..." }, backend: "gpu", ... }
+ * // { status: "ok", response: { task: "answer", output: { answer: "..." }, backend: "gpu", ... } }
  */
-export async function runBatchItem(item: BatchItem, deps: PipelineDeps): Promise<ItemOutcome> {
+export async function runBatchItem(item: BatchItem | ParsedItem, deps: ItemDeps): Promise<ItemOutcome> {
   try {
-    const task = getTask(item.task);
-    if (!task) throw new ApiError("not_found", `unknown task '${item.task}'`, { path: ["task"] });
-    const input = parseOrThrow(task.input, item.input, ["input"]);
-    const options = parseOrThrow(optionsSchema, item.options ?? {}, ["options"]);
-    const run = await runTask(task, input, options, deps);
-    return {
-      status: "ok",
-      output: run.output,
-      backend: run.backend.id,
-      model: run.backend.model,
-      usage: run.usage,
-      truncated: run.truncation.length > 0,
-      route: run.route,
-    };
+    const parsed = typeof item.task === "string" ? parseBatchItem(item as BatchItem) : (item as ParsedItem);
+    const run = await runTask(parsed.task, parsed.input, toRunOptions(parsed.options), deps.pipeline);
+    return { status: "ok", response: formatTaskResponse(parsed.task, run, { includePrompt: parsed.options.include_prompt }) };
   } catch (error) {
-    const apiError = error instanceof ApiError ? error : new ApiError("internal_error", "internal error");
-    if (!(error instanceof ApiError)) console.error("batch item failed", error);
-    return { status: "error", ...apiError.toBody(), http_status: apiError.status, usage: { prompt_tokens: 0, completion_tokens: 0 } };
+    const { status, body } = deps.describeError(error);
+    return { status: "error", error: body.error, httpStatus: status };
   }
 }
 

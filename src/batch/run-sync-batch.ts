@@ -1,8 +1,21 @@
-import type { PipelineDeps } from "../pipeline";
-import { runBatchItem, type BatchItem, type ItemOutcome } from "./run-item";
+import { mapBounded } from "./map-bounded";
+import { runBatchItem, type BatchItem, type ItemDeps, type ItemOutcome } from "./run-item";
 
-/** One result line of a sync batch, in request order. */
-export type BatchResult = { id: string } & ItemOutcome;
+/** Sync batch limits (wrangler.toml vars). */
+export interface SyncBatchSettings {
+  /** Most items per request. */
+  maxItems: number;
+  /** Items in flight at once; also the most prompts grouped into one GPU call. */
+  concurrency: number;
+  /** Backend HTTP calls one batch may make (Workers allow 1,000 subrequests per invocation on paid plans). */
+  maxSubrequests: number;
+}
+
+/** One result of a sync batch, in request order: the item's task response or its error. */
+export type BatchResult = { id: string } & (
+  | ({ status: "ok" } & Extract<ItemOutcome, { status: "ok" }>["response"])
+  | { status: "error"; error: Extract<ItemOutcome, { status: "error" }>["error"]; usage: { prompt_tokens: 0; completion_tokens: 0 } }
+);
 
 /** Sums over a batch, so a client need not add them up. */
 export interface BatchTotals {
@@ -22,19 +35,15 @@ export interface BatchTotals {
  */
 export async function runSyncBatch(
   items: Array<BatchItem & { id?: string }>,
-  deps: PipelineDeps,
+  deps: ItemDeps,
   concurrency: number,
 ): Promise<{ results: BatchResult[]; totals: BatchTotals }> {
-  const results: BatchResult[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      const item = items[index] as BatchItem & { id?: string };
-      results[index] = { id: item.id ?? `item-${crypto.randomUUID()}`, ...(await runBatchItem(item, deps)) };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  const results = await mapBounded(items, concurrency, async (item): Promise<BatchResult> => {
+    const id = item.id ?? `item-${crypto.randomUUID()}`;
+    const outcome = await runBatchItem(item, deps);
+    if (outcome.status === "ok") return { id, status: "ok", ...outcome.response };
+    return { id, status: "error", error: outcome.error, usage: { prompt_tokens: 0, completion_tokens: 0 } };
+  });
   return { results, totals: summarize(results) };
 }
 

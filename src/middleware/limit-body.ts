@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { AppEnv } from "../env";
-import { ApiError } from "../errors";
+import type { AppEnv } from "../config/env";
+import { ApiError } from "../errors/api-error";
 
 /**
  * Rejects bodies over the configured `MAX_BODY_BYTES` with a 413 before they

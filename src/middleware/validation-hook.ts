@@ -1,5 +1,6 @@
 import type { ZodError } from "zod";
-import { ApiError, describeFirstIssue } from "../errors";
+import { ApiError } from "../errors/api-error";
+import { describeFirstIssue } from "../errors/describe-issue";
 
 /**
  * `OpenAPIHono`'s `defaultHook`: a request that fails its zod schema becomes

@@ -69,7 +69,7 @@ export interface BackendHealth {
  * A model that can generate text and score continuations.
  *
  * @example
- * const backend = createGpuBackend({ baseUrl: "http://127.0.0.1:8000", model: "gpt2" }, fetch);
+ * const backend = createGpuBackend({ id: "gpu", weight: 1, baseUrl: "http://127.0.0.1:8000", model: "gpt2", timeoutMs: 30000, contextTokens: 1024 });
  * const out = await backend.generate("Q: Who wrote Hamlet?\nA:", { strategy: "greedy", maxTokens: 8 });
  * const [scored] = await backend.score([{ context: "The cat", continuation: " sat" }]);
  */
@@ -81,7 +81,13 @@ export interface InferenceBackend {
   readonly model: string;
   /** Context window in tokens (prompt plus generated). */
   readonly contextTokens: number;
+  /** Share of traffic among backends of its kind (weighted choice). */
+  readonly weight: number;
+  /** Workers subrequests one call makes (an HTTP backend 1, the in-Worker model 0). */
+  readonly subrequestsPerCall: number;
   generate(prompt: string, decoding: Decoding, signal?: AbortSignal): Promise<Generation>;
+  /** Several prompts with one decoding in one call (OpenAI prompt arrays), results in prompt order. */
+  generateMany?(prompts: string[], decoding: Decoding, signal?: AbortSignal): Promise<Generation[]>;
   /** Scores all requests in one round trip; results are in request order. */
   score(requests: ScoreRequest[], signal?: AbortSignal): Promise<ScoredContinuation[]>;
   health(signal?: AbortSignal): Promise<BackendHealth>;

@@ -1,26 +1,36 @@
-import type { Config, EdgeSettings } from "../env";
 import type { InferenceBackend } from "./backend";
 import { createEdgeBackend } from "./edge/edge-backend";
 import { edgeContextLimit, loadEdgeModel, type EdgeModelSource } from "./edge/load-from-r2";
-import { edgeRefusal } from "./edge/memory-budget";
-import { createGpuBackend } from "./gpu/gpu-backend";
+import { edgeRefusal, type MemoryBudget } from "./edge/memory-budget";
+import { createGpuBackend, type GpuSettings } from "./gpu/gpu-backend";
+
+/** Settings of the in-Worker model, absent without a `MODELS` bucket and `EDGE_MODEL_KEY`. */
+export interface EdgeSettings {
+  bucket: R2Bucket;
+  key: string;
+  firstPassKey?: string;
+  model: string;
+  contextTokens: number;
+  memory: MemoryBudget;
+}
+
+/** Every backend a deployment has: the GPU servers and, optionally, the edge model. */
+export interface BackendSettings {
+  gpu: GpuSettings[];
+  edge?: EdgeSettings;
+}
 
 /**
  * Builds every configured backend: each GPU server, then the edge model.
  * Cheap: the edge model itself is loaded on first use and cached per isolate.
- * `coalesce` groups concurrent GPU calls into prompt-array requests (batches).
  *
  * @example
  * createBackends(loadConfig(env)).map((backend) => backend.id); // ["gpu:vllm-a", "gpu:vllm-b", "edge"]
  */
-export function createBackends(
-  config: Config,
-  options: { fetch?: typeof fetch; coalesce?: number; subrequests?: { remaining: number; limit: number } } = {},
-): InferenceBackend[] {
-  const gpuOptions = { coalesce: options.coalesce, subrequests: options.subrequests };
+export function createBackends(settings: BackendSettings, fetchImpl?: typeof fetch): InferenceBackend[] {
   return [
-    ...config.gpu.map((settings) => createGpuBackend(settings, options.fetch, settings.id, gpuOptions)),
-    ...(config.edge ? [createEdge(config.edge)] : []),
+    ...settings.gpu.map((gpu) => createGpuBackend(gpu, fetchImpl)),
+    ...(settings.edge ? [createEdge(settings.edge)] : []),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ApiError } from "../errors";
+import { ApiError } from "../errors/api-error";
 import type { ScoreRequest } from "../model/backend";
 import { END_OF_TEXT, type Tokenizer } from "../model/tokenizer";
 import { fitMeasured, inputTooLong, noteTruncation } from "./fit";

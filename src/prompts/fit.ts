@@ -1,4 +1,4 @@
-import { ApiError } from "../errors";
+import { ApiError } from "../errors/api-error";
 import type { Tokenizer } from "../model/tokenizer";
 import type { Truncation } from "./types";
 

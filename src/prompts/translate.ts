@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ApiError } from "../errors";
+import { ApiError } from "../errors/api-error";
 import { inputTooLong, noteTruncation, packPrompt } from "./fit";
 import { nonEmptyText } from "./fields";
 import { firstLine, firstSentences } from "./sentences";

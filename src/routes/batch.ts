@@ -1,9 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { errorSchema } from "../api/error-schema";
+import { routeSchema } from "../api/task-response";
 import { runSyncBatch } from "../batch/run-sync-batch";
-import type { AppEnv } from "../env";
-import { ApiError } from "../errors";
-import { createPipelineDeps } from "../pipeline-deps";
-import { errorSchema } from "../schemas";
+import type { AppEnv } from "../config/env";
+import { ApiError } from "../errors/api-error";
+import { describeError } from "../middleware/handle-error";
+import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
 
 const itemSchema = z.object({
   id: z.string().min(1).max(256).optional(),
@@ -18,11 +20,16 @@ const resultSchema = z
   .object({
     id: z.string(),
     status: z.enum(["ok", "error"]),
+    task: z.string().optional(),
     output: z.unknown().optional(),
     error: errorSchema.shape.error.optional(),
     backend: z.string().optional(),
+    model: z.string().optional(),
     usage: z.object({ prompt_tokens: z.int(), completion_tokens: z.int() }),
+    truncated: z.boolean().optional(),
+    route: routeSchema.optional(),
   })
+  .openapi({ description: "An ok item carries the body a direct task request answers; an error item its error." })
   .openapi("BatchResult");
 
 const route = createRoute({
@@ -72,13 +79,8 @@ export function registerBatchRoute(app: OpenAPIHono<AppEnv>): void {
         limit: maxItems,
       });
     }
-    const deps = createPipelineDeps(c.var.config, { coalesce: concurrency, subrequestLimit: maxSubrequests });
-    const { results, totals } = await runSyncBatch(requests, deps, concurrency);
-    const body = results.map((result) =>
-      result.status === "ok"
-        ? { id: result.id, status: result.status, output: result.output, backend: result.backend, usage: result.usage }
-        : { id: result.id, status: result.status, error: result.error, usage: result.usage },
-    );
-    return c.json({ results: body, totals }, 200);
+    const pipeline = createPipelineDeps(c.var.config, { coalesce: concurrency, subrequestLimit: maxSubrequests });
+    const { results, totals } = await runSyncBatch(requests, { pipeline, describeError }, concurrency);
+    return c.json({ results, totals }, 200);
   });
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorSchema } from "../schemas";
+import { errorSchema } from "../api/error-schema";
 
 const batchSchema = z
   .object({

@@ -2,8 +2,8 @@ import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createBatch } from "../batch/create-batch";
 import { cancelBatch, getBatch, readBatchOutput } from "../batch/manage-batch";
-import type { AppEnv } from "../env";
-import { ApiError } from "../errors";
+import type { AppEnv } from "../config/env";
+import { ApiError } from "../errors/api-error";
 import { cancelBatchRoute, createBatchRoute, getBatchOutputRoute, getBatchRoute } from "./batches-schemas";
 
 const JSONL_TYPES = ["application/jsonl", "application/x-ndjson", "text/plain"];
@@ -18,11 +18,11 @@ const jsonFormSchema = z.object({ input: z.string() });
  * registerBatchesRoutes(app);
  */
 export function registerBatchesRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(createBatchRoute, async (c) => c.json(await createBatch(await readJsonl(c), c.env, c.var.config), 200));
-  app.openapi(getBatchRoute, async (c) => c.json(await getBatch(c.env, c.req.valid("param").id), 200));
-  app.openapi(cancelBatchRoute, async (c) => c.json(await cancelBatch(c.env, c.req.valid("param").id), 200));
+  app.openapi(createBatchRoute, async (c) => c.json(await createBatch(await readJsonl(c), c.var.config.asyncBatch), 200));
+  app.openapi(getBatchRoute, async (c) => c.json(await getBatch(c.var.config.asyncBatch, c.req.valid("param").id), 200));
+  app.openapi(cancelBatchRoute, async (c) => c.json(await cancelBatch(c.var.config.asyncBatch, c.req.valid("param").id), 200));
   app.openapi(getBatchOutputRoute, async (c) => {
-    const output = await readBatchOutput(c.env, c.req.valid("param").id, c.req.valid("query").partial === "true");
+    const output = await readBatchOutput(c.var.config.asyncBatch, c.req.valid("param").id, c.req.valid("query").partial === "true");
     // zod-openapi types `application/jsonl` as a JSON response; the body is JSONL text.
     return new Response(output, { status: 200, headers: { "content-type": "application/jsonl" } }) as never;
   });

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../config/env";
 import { TASKS, TASK_NAMES } from "../prompts/registry";
 import type { TaskModule } from "../prompts/types";
 

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../config/env";
 import { createBackends } from "../model/create-backends";
 
 const backendSchema = z.object({

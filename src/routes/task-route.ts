@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { TaskModule } from "../prompts/types";
-import { buildTaskResponseSchema, errorSchema, optionsSchema } from "../schemas";
+import { errorSchema } from "../api/error-schema";
+import { optionsSchema } from "../api/task-options";
+import { buildTaskResponseSchema } from "../api/task-response";
 
 const errorResponses = {
   400: "Malformed JSON body.",

@@ -1,11 +1,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../env";
-import { ApiError } from "../errors";
-import { runTask, type TaskRun } from "../pipeline";
+import { optionsSchema, toRunOptions, type TaskRequestOptions } from "../api/task-options";
+import { formatTaskResponse } from "../api/task-response";
+import type { AppEnv } from "../config/env";
+import { ApiError } from "../errors/api-error";
+import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
+import { runTask, type TaskRun } from "../pipeline/run-task";
 import { TASKS, TASK_NAMES } from "../prompts/registry";
 import type { TaskModule } from "../prompts/types";
-import { createPipelineDeps } from "../pipeline-deps";
-import { optionsSchema, type TaskRequestOptions } from "../schemas";
 import { buildTaskRoute } from "./task-route";
 
 /**
@@ -24,29 +25,9 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
       const { options: sent, ...input } = c.req.valid("json" as never) as { options?: TaskRequestOptions };
       const options: TaskRequestOptions = sent ?? optionsSchema.parse({});
       const header = c.req.header("x-deadline-ms");
-      if (options.deadline_ms === undefined && header !== undefined) options.deadline_ms = parseDeadline(header);
-      const config = c.var.config;
-      const run = await runTask(task, input, options, createPipelineDeps(config));
+      const run = await runTask(task, input, toRunOptions(options, header === undefined ? undefined : parseDeadline(header)), createPipelineDeps(c.var.config));
       c.header("server-timing", describeTimings(run));
-      return c.json(
-        {
-          task: task.name,
-          template: { id: task.template.id, source: task.template.source },
-          output: run.output,
-          backend: run.backend.id,
-          model: run.backend.model,
-          usage: run.usage,
-          truncated: run.truncation.length > 0,
-          ...(run.truncation.length > 0 ? { truncation: run.truncation } : {}),
-          ...(options.include_prompt ? { prompt: run.prompt } : {}),
-          timings: {
-            total_ms: Date.now() - started,
-            backend_ms: run.route.attempts.reduce((sum, attempt) => sum + attempt.duration_ms, 0),
-          },
-          route: run.route,
-        },
-        200,
-      );
+      return c.json(formatTaskResponse(task, run, { includePrompt: options.include_prompt, totalMs: Date.now() - started }), 200);
     });
   }
   app.post("/v1/tasks/:task", (c) => {
@@ -68,6 +49,6 @@ function parseDeadline(header: string): number {
 /** One Server-Timing entry per attempt, in order: `a0-gpu-vllm-a;dur=12;desc="ok"`. */
 function describeTimings(run: TaskRun): string {
   return run.route.attempts
-    .map((attempt, index) => `a${index}-${attempt.backend.replace(/[^A-Za-z0-9_-]/g, "-")};dur=${attempt.duration_ms};desc="${attempt.status}"`)
+    .map((attempt, index) => `a${index}-${attempt.backend.replace(/[^A-Za-z0-9_-]/g, "-")};dur=${attempt.durationMs};desc="${attempt.status}"`)
     .join(", ");
 }

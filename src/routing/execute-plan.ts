@@ -1,14 +1,8 @@
-import { ApiError, BackendError } from "../errors";
+import { ApiError } from "../errors/api-error";
+import { APICallError } from "../model/api-call-error";
 import type { InferenceBackend } from "../model/backend";
 import type { CircuitBreakers } from "./circuit-breaker";
-
-/** One try of one backend, as reported in `route.attempts`. */
-export interface Attempt {
-  backend: string;
-  status: "ok" | "error" | "skipped";
-  duration_ms: number;
-  error?: string;
-}
+import { RetryError, type Attempt } from "./retry-error";
 
 /** Retry and deadline settings (wrangler.toml vars, the client's deadline). */
 export interface ExecutionSettings {
@@ -36,13 +30,13 @@ export interface Execution<T> {
 }
 
 /**
- * Runs `work` on the plan's backends in order: retries a backend with
- * jittered exponential backoff on retryable failures (timeouts, connection
- * errors, cut streams, 429/5xx, malformed answers; never other 4xx), falls
- * back to the next backend otherwise or when retries run out, skips backends
- * whose circuit is open, and stops at the overall deadline. When every
- * backend failed it throws a 502 (504 if time ran out or the last failure
- * was a timeout) listing the attempts.
+ * Runs `work` on the plan's backends in order. A retryable failure
+ * (`APICallError.isRetryable`) is retried on the same backend after the
+ * server's `Retry-After`, or else a jittered exponential backoff; when the
+ * server asks for longer than the deadline leaves, or retries run out, or the
+ * failure is not retryable, the next backend takes over. Backends whose
+ * circuit is open are skipped. An `ApiError` (the request itself is wrong)
+ * stops at once. When nothing answered it throws a `RetryError`.
  *
  * @example
  * const { result, attempts } = await executePlan(backends, (b, signal) => b.generate(p, d, signal), settings, deps);
@@ -54,66 +48,62 @@ export async function executePlan<T>(
   deps: ExecutionDeps,
 ): Promise<Execution<T>> {
   const attempts: Attempt[] = [];
+  const errors: APICallError[] = [];
   const deadline = deps.now() + settings.deadlineMs;
-  let last: ApiError | undefined;
+  const giveUp = (reason: RetryError["reason"]) => new RetryError(reason, errors, attempts);
   for (const backend of plan) {
     if (!deps.breakers.allows(backend.id, deps.now())) {
-      attempts.push({ backend: backend.id, status: "skipped", duration_ms: 0, error: "circuit open" });
+      attempts.push({ backend: backend.id, status: "skipped", durationMs: 0, error: "circuit open" });
       continue;
     }
     for (let tryIndex = 0; tryIndex < settings.maxTries; tryIndex += 1) {
-      const remaining = deadline - deps.now();
-      if (remaining <= 0) {
-        throw exhausted(attempts, new BackendError("backend_timeout", backend.id, `deadline of ${settings.deadlineMs} ms exceeded`));
+      if (deadline - deps.now() <= 0) {
+        errors.push(deadlineError(backend.id, settings.deadlineMs));
+        throw giveUp("deadlineExceeded");
       }
       const started = deps.now();
       try {
-        const result = await work(backend, AbortSignal.timeout(remaining));
+        const result = await work(backend, AbortSignal.timeout(deadline - started));
         deps.breakers.record(backend.id, true, deps.now());
-        attempts.push({ backend: backend.id, status: "ok", duration_ms: deps.now() - started });
+        attempts.push({ backend: backend.id, status: "ok", durationMs: deps.now() - started });
         return { result, backend, attempts };
       } catch (error) {
+        if (error instanceof ApiError) throw error;
         // Whatever the backend made of the abort, running out of the request's time is a timeout.
         const outOfTime = deadline - deps.now() <= 0;
-        const failure = outOfTime
-          ? new BackendError("backend_timeout", backend.id, `deadline of ${settings.deadlineMs} ms exceeded`)
-          : toApiError(error, backend.id);
-        last = failure;
-        attempts.push({ backend: backend.id, status: "error", duration_ms: deps.now() - started, error: failure.message });
-        if (!(failure instanceof BackendError)) throw failure;
-        // Only the backend's own faults count against its circuit: not the client's deadline, a
-        // rejected request (4xx), a refused model or this request's spent subrequest budget.
-        if (!outOfTime && isRetryable(failure)) deps.breakers.record(backend.id, false, deps.now());
-        if (!isRetryable(failure) || tryIndex + 1 >= settings.maxTries) break;
-        await deps.sleep(Math.min(backoffMs(tryIndex, settings, deps.random), Math.max(0, deadline - deps.now())));
+        const failure = outOfTime ? deadlineError(backend.id, settings.deadlineMs, error) : toCallError(error, backend.id);
+        errors.push(failure);
+        attempts.push({ backend: backend.id, status: "error", durationMs: deps.now() - started, error: failure.message });
+        if (outOfTime) throw giveUp("deadlineExceeded");
+        // Only the backend's own faults count against its circuit: not a rejected request (4xx),
+        // a refused model or this request's spent subrequest budget.
+        if (failure.isRetryable) deps.breakers.record(backend.id, false, deps.now());
+        if (!failure.isRetryable || tryIndex + 1 >= settings.maxTries) break;
+        const remaining = deadline - deps.now();
+        // A server asking for more time than the request has left is better served by the next backend.
+        if (failure.retryAfterMs !== undefined && failure.retryAfterMs > remaining) break;
+        await deps.sleep(Math.min(waitBeforeRetry(failure, tryIndex, settings, deps.random), remaining));
       }
     }
   }
-  throw exhausted(attempts, last);
+  const last = errors.at(-1);
+  if (!last) throw giveUp("noHealthyBackend");
+  throw giveUp(last.isRetryable ? "maxRetriesExceeded" : "errorNotRetryable");
 }
 
-/** Full jitter: uniform in [0, min(max, base * 2^try)]. */
-function backoffMs(tryIndex: number, settings: ExecutionSettings, random: () => number): number {
+/** The server's Retry-After when it gave one, else full jitter: uniform in [0, min(max, base * 2^try)]. */
+function waitBeforeRetry(failure: APICallError, tryIndex: number, settings: ExecutionSettings, random: () => number): number {
+  if (failure.retryAfterMs !== undefined) return failure.retryAfterMs;
   return random() * Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** tryIndex);
 }
 
-function isRetryable(error: BackendError): boolean {
-  if (error.type === "backend_timeout") return true;
-  if (error.type === "backend_unavailable") return false;
-  const flag = error.details?.retryable;
-  if (typeof flag === "boolean") return flag;
-  const status = error.details?.upstream_status;
-  return typeof status !== "number" || status === 429 || status >= 500;
+function deadlineError(backend: string, deadlineMs: number, cause?: unknown): APICallError {
+  return new APICallError({ backend, failure: "timeout", message: `deadline of ${deadlineMs} ms exceeded`, isRetryable: false, cause });
 }
 
-function toApiError(error: unknown, backend: string): ApiError {
-  if (error instanceof ApiError) return error;
-  return new BackendError("backend_error", backend, (error as Error).message ?? String(error), { retryable: true });
-}
-
-/** 504 when the last failure was a timeout, 503 when nothing could serve, else 502; always with the attempts. */
-function exhausted(attempts: Attempt[], last: ApiError | undefined): ApiError {
-  if (!last) return new ApiError("backend_unavailable", "every backend's circuit is open", { attempts });
-  const type = last.type === "backend_timeout" || last.type === "backend_unavailable" ? last.type : "backend_error";
-  return new ApiError(type, `all backends failed; last: ${last.message}`, { attempts });
+/** A backend that throws something other than an APICallError failed in an unplanned way; another try may work. */
+function toCallError(error: unknown, backend: string): APICallError {
+  if (error instanceof APICallError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new APICallError({ backend, failure: "runtime", message, isRetryable: true, cause: error });
 }

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult, SELF } from
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { BatchChunkMessage } from "../../src/batch/batch-types";
-import type { Env } from "../../src/env";
+import type { Env } from "../../src/config/env";
 import worker from "../../src/index";
 
 /** The test Worker's bindings (real miniflare R2 and Queues). */

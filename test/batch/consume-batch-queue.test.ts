@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Env } from "../../src/env";
+import type { Env } from "../../src/config/env";
 import { uniqueMarker } from "../support/stub-control";
 import { answerLine, call, captureQueue, createBatch, deliver, readOutput, testEnv } from "./batch-client";
 

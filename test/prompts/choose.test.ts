@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../src/errors";
+import { ApiError } from "../../src/errors/api-error";
 import { chooseTask } from "../../src/prompts/choose";
 import { asScore, countTokens, makeContext, scored, thrownBy } from "../support/build-context";
 

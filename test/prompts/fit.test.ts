@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../src/errors";
+import { ApiError } from "../../src/errors/api-error";
+import { describeError } from "../../src/middleware/handle-error";
 import { gpt2Tokenizer } from "../../src/model/tokenizer";
 import { fitMeasured, fitPrompt, fitTokens, inputTooLong, noteTruncation, packItems, packPrompt } from "../../src/prompts/fit";
 import type { Truncation } from "../../src/prompts/types";
@@ -99,6 +100,7 @@ describe("noteTruncation and inputTooLong", () => {
   it("builds a 422 input_too_long error naming the field", () => {
     const error = inputTooLong("question", 1024, 32);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ type: "input_too_long", status: 422, details: { path: ["question"], contextTokens: 1024 } });
+    expect(error).toMatchObject({ type: "input_too_long", details: { path: ["question"], contextTokens: 1024 } });
+    expect(describeError(error).status).toBe(422);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../src/errors";
+import { ApiError } from "../../src/errors/api-error";
 import { EN_FR_EXAMPLES } from "../../src/prompts/translate-examples";
 import { translateTask } from "../../src/prompts/translate";
 import { asGenerate, countTokens, generated, makeContext, thrownBy } from "../support/build-context";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Env } from "../../src/env";
+import type { Env } from "../../src/config/env";
 import { freeMemoryMb, planEdgeContext, planWasmReservation } from "../../src/model/edge/memory-budget";
 import { callWithEnv } from "../support/call-router";
 

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { callWithEnv, postJson } from "../support/call-router";
+import { callWithEnv, postJson, stubUrl } from "../support/call-router";
 import { uniqueMarker } from "../support/stub-control";
 
 async function send(path: string, init: RequestInit): Promise<{ status: number; body: any; type: string | null }> {
@@ -89,6 +89,8 @@ describe("client errors", () => {
 describe("backend failures", () => {
   const gpu = { backend: "gpu" as const };
   type AttemptBody = { backend: string; status: string; error?: string };
+  // Each test fails its own backend (circuit state is per backend id), so none opens a circuit another uses.
+  const ownGpu = (name: string, extra: Record<string, unknown> = {}) => ({ GPU_BACKENDS: JSON.stringify([{ name, url: stubUrl, ...extra }]) });
 
   it.each([
     ["an HTTP 500", "500"],
@@ -97,14 +99,15 @@ describe("backend failures", () => {
     ["JSON of the wrong shape", "bad-shape"],
     ["a reset connection", "reset"],
   ])("%s is retried, then a 502 listing every attempt", async (_name, fault) => {
-    const reply = await postJson("/v1/tasks/answer", { question: `[[fault:${fault}]] ${uniqueMarker("f")}`, options: gpu });
+    const reply = await callWithEnv(ownGpu(fault), "/v1/tasks/answer", { question: `[[fault:${fault}]] ${uniqueMarker("f")}`, options: gpu });
     expectError(reply, 502, "backend_error");
     const attempts = reply.body.error.details.attempts as AttemptBody[];
-    expect(attempts.map((attempt) => [attempt.backend, attempt.status])).toEqual([["gpu", "error"], ["gpu", "error"], ["gpu", "error"]]);
+    const tried = [`gpu:${fault}`, "error"];
+    expect(attempts.map((attempt) => [attempt.backend, attempt.status])).toEqual([tried, tried, tried]);
   });
 
   it("a hanging backend is a 504 after GPU_TIMEOUT_MS per try", async () => {
-    const reply = await callWithEnv({ GPU_TIMEOUT_MS: "300", RETRY_MAX_TRIES: "2" }, "/v1/tasks/answer", {
+    const reply = await callWithEnv({ ...ownGpu("hang"), GPU_TIMEOUT_MS: "300", RETRY_MAX_TRIES: "2" }, "/v1/tasks/answer", {
       question: "[[fault:hang]] why?",
       options: gpu,
     });
@@ -115,12 +118,12 @@ describe("backend failures", () => {
   });
 
   it("a refused connection is a 502", async () => {
-    const reply = await callWithEnv({ GPU_BASE_URL: "http://127.0.0.1:9" }, "/v1/tasks/answer", { question: "q?", options: gpu });
+    const reply = await callWithEnv({ GPU_BACKENDS: JSON.stringify([{ name: "refused", url: "http://127.0.0.1:9" }]) }, "/v1/tasks/answer", { question: "q?", options: gpu });
     expectError(reply, 502, "backend_error");
   });
 
   it("a backend that rejects the request (4xx) is not retried", async () => {
-    const reply = await callWithEnv({ GPU_MODEL: "no-such-model" }, "/v1/tasks/answer", { question: "q?", options: gpu });
+    const reply = await callWithEnv(ownGpu("rejects", { model: "no-such-model" }), "/v1/tasks/answer", { question: "q?", options: gpu });
     expectError(reply, 502, "backend_error");
     const attempts = reply.body.error.details.attempts as AttemptBody[];
     expect(attempts).toHaveLength(1);

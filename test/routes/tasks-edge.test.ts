@@ -1,6 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import type { Env } from "../../src/env";
+import type { Env } from "../../src/config/env";
 import { TASKS, TASK_NAMES } from "../../src/prompts/registry";
 import { callWithEnv, postJson } from "../support/call-router";
 

@@ -1,19 +1,19 @@
 import { expect } from "vitest";
-import { BackendError } from "../../src/errors";
+import { APICallError } from "../../src/model/api-call-error";
 
 /**
- * The BackendError a backend call fails with; the test fails if it succeeds
+ * The APICallError a backend call fails with; the test fails if it succeeds
  * or fails with anything else.
  *
  * @example
  * const error = await failureOf(backend.generate("x", greedy));
- * expect(error.type).toBe("backend_timeout");
+ * expect(error.failure).toBe("timeout");
  */
-export async function failureOf(run: Promise<unknown>): Promise<BackendError> {
+export async function failureOf(run: Promise<unknown>): Promise<APICallError> {
   const error = await run.then(
     () => undefined,
     (reason: unknown) => reason,
   );
-  expect(error).toBeInstanceOf(BackendError);
-  return error as BackendError;
+  expect(error).toBeInstanceOf(APICallError);
+  return error as APICallError;
 }

@@ -1,7 +1,7 @@
 import { createExecutionContext, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
-import type { Env } from "../../src/env";
+import type { Env } from "../../src/config/env";
 
 /** A parsed router response. */
 export interface RouterReply {

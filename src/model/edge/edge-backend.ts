@@ -1,4 +1,4 @@
-import { BackendError } from "../../errors";
+import { APICallError } from "../api-call-error";
 import type { Generation, InferenceBackend, ScoreRequest, ScoredContinuation } from "../backend";
 import { END_OF_TEXT, END_OF_TEXT_ID, gpt2Tokenizer, type Tokenizer } from "../tokenizer";
 import { generateIds } from "./generate-ids";
@@ -38,8 +38,9 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
     try {
       return await settings.load();
     } catch (error) {
-      if (error instanceof BackendError) throw error;
-      throw new BackendError("backend_unavailable", id, `model could not be loaded: ${(error as Error).message}`);
+      if (error instanceof APICallError) throw error;
+      const message = `model could not be loaded: ${(error as Error).message}`;
+      throw new APICallError({ backend: id, failure: "unavailable", message, isRetryable: false, cause: error });
     }
   }
 
@@ -47,9 +48,8 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
   async function runner(tokens: number): Promise<Gpt2Runner> {
     const { runner: model, contextTokens } = await loaded();
     if (tokens > contextTokens) {
-      throw new BackendError("backend_unavailable", id, `${tokens} tokens exceed the edge memory context of ${contextTokens}`, {
-        context_tokens: contextTokens,
-      });
+      const message = `${tokens} tokens exceed the edge memory context of ${contextTokens}`;
+      throw new APICallError({ backend: id, failure: "unavailable", message, isRetryable: false, details: { context_tokens: contextTokens } });
     }
     return model;
   }
@@ -58,8 +58,9 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
     try {
       return await work();
     } catch (error) {
-      if (error instanceof BackendError) throw error;
-      throw new BackendError("backend_error", id, `inference failed: ${(error as Error).message}`);
+      if (error instanceof APICallError) throw error;
+      const message = `inference failed: ${(error as Error).message}`;
+      throw new APICallError({ backend: id, failure: "runtime", message, isRetryable: true, cause: error });
     }
   }
 
@@ -68,6 +69,8 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
     kind: "edge",
     model: settings.model,
     contextTokens: settings.contextTokens,
+    weight: 1,
+    subrequestsPerCall: 0,
     isAvailable: () => settings.isAvailable?.() ?? true,
     tokenLimit: () => settings.tokenLimit?.(),
 

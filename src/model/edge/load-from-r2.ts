@@ -1,5 +1,5 @@
 import { createSession, reserveWasmMemory, wasmMemoryBytes } from "#ort";
-import { BackendError } from "../../errors";
+import { APICallError } from "../api-call-error";
 import { createGpt2Runner, type Gpt2Runner } from "./gpt2-runner";
 import { checkEdgeContext, checkMemoryBudget, planChunkTokens, planEdgeContext, planWasmReservation, type MemoryBudget } from "./memory-budget";
 import { describeLayout, kvBytesPerToken } from "./model-layout";
@@ -119,7 +119,8 @@ function sourceKey(source: EdgeModelSource): string {
 async function openModel(bucket: R2Bucket, key: string): Promise<R2ObjectBody> {
   const object = await bucket.get(key);
   if (!object) {
-    throw new BackendError("backend_unavailable", "edge", `model '${key}' is not in the MODELS bucket (run npm run model:seed)`);
+    const message = `model '${key}' is not in the MODELS bucket (run npm run model:seed)`;
+    throw new APICallError({ backend: "edge", failure: "unavailable", message, isRetryable: false });
   }
   return object;
 }

@@ -1,4 +1,4 @@
-import { BackendError } from "../../errors";
+import { APICallError } from "../api-call-error";
 
 /**
  * The edge backend's memory limit and the measured costs it is planned with
@@ -87,7 +87,7 @@ export function planEdgeContext(fileBytes: number, costs: ModelCosts, budget: Me
  * edge as unavailable from then on (see `edgeRefusal`).
  *
  * @example
- * checkMemoryBudget("edge/model.ort", object.size, budget); // throws BackendError backend_unavailable
+ * checkMemoryBudget("edge/model.ort", object.size, budget); // throws APICallError (unavailable)
  */
 export function checkMemoryBudget(key: string, fileBytes: number, budget: MemoryBudget): void {
   const free = freeMemoryMb(fileBytes, budget);
@@ -110,7 +110,8 @@ export function checkEdgeContext(key: string, fileBytes: number, contextTokens: 
 
 function refuse(key: string, budget: MemoryBudget, message: string, neededMb: number): never {
   refusals.set(refusalKey(key, budget), message);
-  throw new BackendError("backend_unavailable", "edge", message, { needed_mb: Math.round(neededMb), budget_mb: budget.budgetMb });
+  const details = { needed_mb: Math.round(neededMb), budget_mb: budget.budgetMb };
+  throw new APICallError({ backend: "edge", failure: "unavailable", message, isRetryable: false, details });
 }
 
 /**

@@ -1,44 +1,40 @@
-import { BackendError } from "../../errors";
-import type { GpuSettings } from "../../env";
+import { APICallError } from "../api-call-error";
 import type { Decoding, Generation, InferenceBackend, ScoreRequest, ScoredContinuation } from "../backend";
 import { END_OF_TEXT } from "../tokenizer";
 import { alignContinuation } from "./align-logprobs";
-import { createCoalescer } from "./coalesce";
 import { postCompletion, type CompletionTarget } from "./post-completion";
 import { streamCompletion } from "./stream-completion";
 import { buildGenerateBody, buildScoreBody, type CompletionChoice, type CompletionResponse } from "./wire";
 
-/** Options beyond the server's settings. */
-export interface GpuBackendOptions {
-  /**
-   * Group concurrent calls with the same decoding into prompt-array requests
-   * of at most this many prompts (sync batches); such calls do not stream.
-   */
-  coalesce?: number;
-  /**
-   * Shared by every backend serving one Worker invocation: HTTP calls left
-   * before the Workers subrequest limit; when spent, calls fail fast (503).
-   */
-  subrequests?: { remaining: number; limit: number };
+/** One OpenAI-compatible GPU server (`GPU_BASE_URL` shorthand or a `GPU_BACKENDS` entry). */
+export interface GpuSettings {
+  /** `gpu` for the shorthand, `gpu:<name>` for GPU_BACKENDS entries. */
+  id: string;
+  /** Share of traffic among the GPU servers (weighted choice). */
+  weight: number;
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  timeoutMs: number;
+  contextTokens: number;
+  /** Stream generations (`stream: true`); default true. Scoring never streams. */
+  stream?: boolean;
 }
 
 /**
  * A backend on any OpenAI-compatible completions server: vLLM first, also
  * TGI's and llama.cpp's OpenAI modes. Generations stream unless
  * `settings.stream` is false (a cut stream is an error, never a shorter
- * answer); scoring never streams. `fetch` is injected so tests and other
- * runtimes can supply their own.
+ * answer); scoring never streams; `generateMany` sends one prompt array.
+ * Every call is one HTTP request (one Workers subrequest). `fetch` is
+ * injected so tests and other runtimes can supply their own.
  *
  * @example
- * const gpu = createGpuBackend({ baseUrl: "http://127.0.0.1:8000", model: "gpt2", timeoutMs: 30000, contextTokens: 1024 });
+ * const gpu = createGpuBackend({ id: "gpu", weight: 1, baseUrl: "http://127.0.0.1:8000", model: "gpt2", timeoutMs: 30000, contextTokens: 1024 });
  * const { text } = await gpu.generate("Q: Who wrote Hamlet?\nA:", { strategy: "greedy", maxTokens: 16, stop: ["\n"] });
  */
-export function createGpuBackend(
-  settings: GpuSettings,
-  fetchImpl: typeof fetch = (input, init) => fetch(input, init),
-  id = "gpu",
-  options: GpuBackendOptions = {},
-): InferenceBackend {
+export function createGpuBackend(settings: GpuSettings, fetchImpl: typeof fetch = (input, init) => fetch(input, init)): InferenceBackend {
+  const { id } = settings;
   const target: CompletionTarget = {
     backendId: id,
     url: `${settings.baseUrl}/v1/completions`,
@@ -46,77 +42,47 @@ export function createGpuBackend(
     timeoutMs: settings.timeoutMs,
     fetch: fetchImpl,
   };
-
-  function spendSubrequest(): void {
-    const budget = options.subrequests;
-    if (!budget) return;
-    if (budget.remaining <= 0) {
-      throw new BackendError("backend_unavailable", id, `the subrequest budget of ${budget.limit} for this request is spent`, {
-        retryable: false,
-      });
-    }
-    budget.remaining -= 1;
-  }
-
-  async function scorePairs(pairs: ScoreRequest[], signal?: AbortSignal): Promise<ScoredContinuation[]> {
-    const prompts = pairs.map((pair) => pair.context + pair.continuation);
-    spendSubrequest();
-    const response = await postCompletion(target, buildScoreBody(settings.model, prompts), signal);
-    const choices = orderedChoices(response, pairs.length);
-    return pairs.map((pair, index) => {
-      try {
-        return alignContinuation(choices[index] as CompletionChoice, pair.context, pair.continuation);
-      } catch (error) {
-        throw new BackendError("backend_error", id, `malformed response: ${(error as Error).message}`, { retryable: true });
-      }
-    });
-  }
+  const malformed = (message: string, cause?: unknown) =>
+    new APICallError({ backend: id, failure: "malformed", message: `malformed response: ${message}`, url: target.url, isRetryable: true, cause });
 
   function orderedChoices(response: CompletionResponse, expected: number): CompletionChoice[] {
     const choices = [...response.choices].sort((a, b) => a.index - b.index);
-    if (choices.length !== expected) {
-      throw new BackendError("backend_error", id, `malformed response: ${choices.length} choices for ${expected} prompts`, {
-        retryable: true,
-      });
-    }
+    if (choices.length !== expected) throw malformed(`${choices.length} choices for ${expected} prompts`);
     return choices;
   }
-
-  const limit = options.coalesce ?? 0;
-  const groupedGenerate = createCoalescer<{ prompt: string; decoding: Decoding }, CompletionChoice>(async (_key, items) => {
-    const decoding = (items[0] as { decoding: Decoding }).decoding;
-    const body = buildGenerateBody(settings.model, items.map((item) => item.prompt), decoding);
-    spendSubrequest();
-    return orderedChoices(await postCompletion(target, body), items.length);
-  }, Math.max(limit, 1));
-  const groupedScore = createCoalescer<ScoreRequest[], ScoredContinuation[]>(async (_key, groups) => {
-    const scored = await scorePairs(groups.flat());
-    let at = 0;
-    return groups.map((group) => scored.slice(at, (at += group.length)));
-  }, Math.max(limit, 1));
 
   return {
     id,
     kind: "gpu",
     model: settings.model,
     contextTokens: settings.contextTokens,
+    weight: settings.weight,
+    subrequestsPerCall: 1,
 
     async generate(prompt, decoding, signal): Promise<Generation> {
-      if (limit > 0) {
-        // Usage is summed over the group, so each member's is left to the caller's tokenizer.
-        const choice = await abortable(groupedGenerate(JSON.stringify(decoding), { prompt, decoding }), signal);
-        return toGeneration(choice, decoding, undefined);
-      }
       const body = buildGenerateBody(settings.model, prompt, decoding);
-      spendSubrequest();
       const response =
         settings.stream === false ? await postCompletion(target, body, signal) : await streamCompletion(target, body, signal);
       return toGeneration(response.choices[0] as CompletionChoice, decoding, response.usage ?? undefined);
     },
 
+    async generateMany(prompts, decoding, signal): Promise<Generation[]> {
+      const response = await postCompletion(target, buildGenerateBody(settings.model, prompts, decoding), signal);
+      // Usage is summed over the prompts, so each one's is left to the caller's tokenizer.
+      return orderedChoices(response, prompts.length).map((choice) => toGeneration(choice, decoding, undefined));
+    },
+
     async score(requests, signal): Promise<ScoredContinuation[]> {
       const pairs = requests.map(withContext);
-      return limit > 0 ? abortable(groupedScore("score", pairs), signal) : scorePairs(pairs, signal);
+      const response = await postCompletion(target, buildScoreBody(settings.model, pairs.map((pair) => pair.context + pair.continuation)), signal);
+      const choices = orderedChoices(response, pairs.length);
+      return pairs.map((pair, index) => {
+        try {
+          return alignContinuation(choices[index] as CompletionChoice, pair.context, pair.continuation);
+        } catch (error) {
+          throw malformed((error as Error).message, error);
+        }
+      });
     },
 
     async health(signal) {
@@ -131,18 +97,6 @@ export function createGpuBackend(
       }
     },
   };
-}
-
-/** A grouped call serves many callers, so one caller's abort releases that caller only. */
-function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      if (signal.aborted) reject(signal.reason);
-      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-    }),
-  ]);
 }
 
 function toGeneration(choice: CompletionChoice, decoding: Decoding, usage: CompletionResponse["usage"]): Generation {

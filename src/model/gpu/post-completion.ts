@@ -1,4 +1,6 @@
-import { BackendError } from "../../errors";
+import { describeFirstIssue } from "../../errors/describe-issue";
+import { APICallError, parseRetryAfter } from "../api-call-error";
+import { describeErrorBody } from "./upstream-error";
 import { completionResponseSchema, type CompletionResponse } from "./wire";
 
 /** Where and how to reach one OpenAI-compatible server. */
@@ -15,22 +17,24 @@ export type ReadCompletion<T> = (response: Response, signal: AbortSignal) => Pro
 
 /**
  * POSTs one `/v1/completions` request and returns the parsed response. Every
- * way it can go wrong becomes a `BackendError`: a timeout (504), a refused or
- * reset connection, an error status, or a body that is not the expected shape
- * (502), with `details.retryable` saying whether trying again may help.
+ * way it can go wrong becomes an `APICallError`: a timeout, a refused or
+ * reset connection, an error status (with its headers, body and
+ * `Retry-After`), or a body that is not the expected shape, with
+ * `isRetryable` saying whether trying again may help (429 and 5xx, never
+ * another 4xx).
  *
  * @example
  * const response = await postCompletion(target, { model: "gpt2", prompt: "Hi", max_tokens: 4 });
  */
 export function postCompletion(target: CompletionTarget, body: Record<string, unknown>, signal?: AbortSignal): Promise<CompletionResponse> {
-  return sendCompletionRequest(target, body, signal, async (response) => parseCompletion(target.backendId, await response.text()));
+  return sendCompletionRequest(target, body, signal, async (response) => parseCompletion(target, await response.text()));
 }
 
 /**
  * Sends the request and lets `read` consume the successful response, turning
- * failures into `BackendError`s as `postCompletion` documents. The timer
+ * failures into `APICallError`s as `postCompletion` documents. The timer
  * covers `read` too, since a body that stalls halfway is as bad as a stalled
- * connect. Errors that `read` throws as `BackendError` pass through.
+ * connect. `APICallError`s that `read` throws pass through.
  *
  * @example
  * const text = await sendCompletionRequest(target, body, signal, (response) => response.text());
@@ -62,24 +66,27 @@ export async function sendCompletionRequest<T>(
     });
     if (!response.ok) {
       const text = await response.text();
-      throw new BackendError("backend_error", target.backendId, `HTTP ${response.status}: ${describeError(text)}`, {
-        upstream_status: response.status,
-        retryable: response.status === 429 || response.status >= 500,
+      throw new APICallError({
+        backend: target.backendId,
+        failure: "http",
+        message: `HTTP ${response.status}: ${describeErrorBody(text)}`,
+        url: target.url,
+        statusCode: response.status,
+        responseHeaders: Object.fromEntries(response.headers),
+        responseBody: text,
+        retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), Date.now()),
+        isRetryable: response.status === 408 || response.status === 429 || response.status >= 500,
       });
     }
     return await read(response, controller.signal);
   } catch (error) {
+    const failed = (failure: "timeout" | "cancelled" | "network", message: string, isRetryable: boolean) =>
+      new APICallError({ backend: target.backendId, failure, message, url: target.url, isRetryable, cause: error });
     // Checked first: once the timer fired, whatever broke (a cancelled read, a cut stream) broke because of it.
-    if (timedOut) {
-      throw new BackendError("backend_timeout", target.backendId, `no complete answer within ${target.timeoutMs} ms`, {
-        retryable: true,
-      });
-    }
-    if (error instanceof BackendError) throw error;
-    if (signal?.aborted) throw new BackendError("backend_error", target.backendId, "request cancelled", { retryable: false });
-    throw new BackendError("backend_error", target.backendId, `connection failed: ${(error as Error).message}`, {
-      retryable: true,
-    });
+    if (timedOut) throw failed("timeout", `no complete answer within ${target.timeoutMs} ms`, true);
+    if (error instanceof APICallError) throw error;
+    if (signal?.aborted) throw failed("cancelled", "request cancelled", false);
+    throw failed("network", `connection failed: ${(error as Error).message}`, true);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
@@ -90,38 +97,18 @@ export async function sendCompletionRequest<T>(
  * Parses and checks a complete (non-streamed) response body.
  *
  * @example
- * parseCompletion("gpu", '{"choices":[{"index":0,"text":" hi","finish_reason":"stop"}]}');
+ * parseCompletion(target, '{"choices":[{"index":0,"text":" hi","finish_reason":"stop"}]}');
  */
-export function parseCompletion(backendId: string, text: string): CompletionResponse {
+export function parseCompletion(target: Pick<CompletionTarget, "backendId" | "url">, text: string): CompletionResponse {
+  const malformed = (message: string, cause?: unknown) =>
+    new APICallError({ backend: target.backendId, failure: "malformed", message: `malformed response: ${message}`, url: target.url, responseBody: text, isRetryable: true, cause });
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch {
-    throw new BackendError("backend_error", backendId, `malformed response: not JSON (${text.slice(0, 80)})`, {
-      retryable: true,
-    });
+  } catch (error) {
+    throw malformed(`not JSON (${text.slice(0, 80)})`, error);
   }
   const parsed = completionResponseSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new BackendError(
-      "backend_error",
-      backendId,
-      `malformed response: ${issue?.path.join(".") || "body"}: ${issue?.message}`,
-      { retryable: true },
-    );
-  }
+  if (!parsed.success) throw malformed(describeFirstIssue(parsed.error).message);
   return parsed.data;
-}
-
-/** vLLM answers `{ error: { message } }` (newer) or `{ message }` (older). */
-function describeError(text: string): string {
-  try {
-    const json = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
-    const message = typeof json.error === "string" ? json.error : (json.error?.message ?? json.message);
-    if (message) return message;
-  } catch {
-    // not JSON: fall through to the raw text
-  }
-  return text.slice(0, 200) || "(empty body)";
 }

@@ -1,6 +1,8 @@
-import { BackendError } from "../../errors";
+import { describeFirstIssue } from "../../errors/describe-issue";
+import { APICallError } from "../api-call-error";
 import { parseCompletion, sendCompletionRequest, type CompletionTarget } from "./post-completion";
 import { readSseEvents, type SseEvent } from "./read-sse";
+import { readUpstreamError } from "./upstream-error";
 import { completionChunkSchema, type CompletionChoice, type CompletionChunk, type CompletionResponse } from "./wire";
 
 /**
@@ -9,9 +11,9 @@ import { completionChunkSchema, type CompletionChoice, type CompletionChunk, typ
  * got (text, finish reason, usage, logprobs). Only a stream that finished
  * every choice and ended with `data: [DONE]` counts: one that is cut off,
  * ends early, carries a malformed chunk or an error event, or never gives a
- * finish reason throws `BackendError("backend_error", ..., "stream cut off:
- * ...", { partial_text_chars, retryable: true })`, never a shorter answer.
- * A stall past the timeout is a `backend_timeout`, as in `postCompletion`.
+ * finish reason throws a retryable `APICallError` with failure `stream`
+ * ("stream cut off: ...", `details.partial_text_chars`), never a shorter
+ * answer. A stall past the timeout is a `timeout`, as in `postCompletion`.
  *
  * @example
  * const response = await streamCompletion(target, buildGenerateBody("gpt2", "Once", { strategy: "greedy", maxTokens: 8 }));
@@ -22,7 +24,7 @@ export function streamCompletion(target: CompletionTarget, body: Record<string, 
   return sendCompletionRequest(target, streamed, signal, async (response, combined) => {
     // Servers that ignore `stream` (or answer n != best_of whole, as vLLM does) send plain JSON.
     if (response.headers.get("content-type")?.includes("application/json")) {
-      return parseCompletion(target.backendId, await response.text());
+      return parseCompletion(target, await response.text());
     }
     if (!response.body) throw cutOff(target.backendId, new Map(), "the response has no body");
     return assembleStream(target.backendId, readSseEvents(response.body, combined), combined);
@@ -45,8 +47,8 @@ async function assembleStream(backendId: string, events: AsyncIterable<SseEvent>
     }
   } catch (error) {
     // An abort is the caller's timeout or cancellation; sendCompletionRequest names it.
-    if (error instanceof BackendError || signal.aborted) throw error;
-    throw cutOff(backendId, choices, `connection lost (${(error as Error).message})`);
+    if (error instanceof APICallError || signal.aborted) throw error;
+    throw cutOff(backendId, choices, `connection lost (${(error as Error).message})`, error);
   }
   if (!done) throw cutOff(backendId, choices, "the stream ended without data: [DONE]");
   const finished = [...choices.values()].sort((a, b) => a.index - b.index);
@@ -65,22 +67,11 @@ function parseChunk(backendId: string, choices: Map<number, CompletionChoice>, e
   } catch {
     throw cutOff(backendId, choices, `malformed chunk: not JSON (${event.data.slice(0, 80)})`);
   }
-  const failure = describeStreamError(json);
+  const failure = readUpstreamError(json);
   if (failure !== undefined) throw cutOff(backendId, choices, `server error: ${failure}`);
   const parsed = completionChunkSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw cutOff(backendId, choices, `malformed chunk: ${issue?.path.join(".") || "body"}: ${issue?.message}`);
-  }
+  if (!parsed.success) throw cutOff(backendId, choices, `malformed chunk: ${describeFirstIssue(parsed.error).message}`);
   return parsed.data;
-}
-
-function describeStreamError(json: unknown): string | undefined {
-  if (typeof json !== "object" || json === null) return undefined;
-  const { error, object, message } = json as { error?: unknown; object?: unknown; message?: unknown };
-  if (typeof error === "string") return error;
-  if (typeof error === "object" && error !== null) return String((error as { message?: unknown }).message ?? JSON.stringify(error));
-  return object === "error" ? String(message) : undefined;
 }
 
 /** Appends one choice's delta: text and logprob lists concatenate; a non-empty finish reason sticks. */
@@ -100,11 +91,15 @@ function mergeDelta(choices: Map<number, CompletionChoice>, delta: CompletionCho
   choices.set(delta.index, known);
 }
 
-function cutOff(backendId: string, choices: Map<number, CompletionChoice>, reason: string): BackendError {
+function cutOff(backendId: string, choices: Map<number, CompletionChoice>, reason: string, cause?: unknown): APICallError {
   let partialTextChars = 0;
   for (const choice of choices.values()) partialTextChars += choice.text.length;
-  return new BackendError("backend_error", backendId, `stream cut off: ${reason}`, {
-    partial_text_chars: partialTextChars,
-    retryable: true,
+  return new APICallError({
+    backend: backendId,
+    failure: "stream",
+    message: `stream cut off: ${reason}`,
+    details: { partial_text_chars: partialTextChars },
+    isRetryable: true,
+    cause,
   });
 }

@@ -6,7 +6,7 @@ import { clearFaults, readStats, setFaults } from "../../support/stub-control";
 // The only test file that sets faults on this server: files run in parallel.
 const faultyUrl = inject("gpuBaseUrlFaulty");
 const settings = { id: "gpu:faulty", weight: 1, baseUrl: faultyUrl, model: "gpt2", timeoutMs: 5000, contextTokens: 1024 };
-const backend = createGpuBackend(settings, undefined, "gpu:faulty");
+const backend = createGpuBackend(settings);
 const greedy = { strategy: "greedy", maxTokens: 6 } as const;
 
 afterEach(() => clearFaults(faultyUrl));
@@ -17,17 +17,17 @@ describe("a whole server misbehaving (POST /__stub/faults)", () => {
     await setFaults(faultyUrl, { mode: "cut-stream" });
     const generation = await failureOf(backend.generate("Once upon a time", greedy));
     expect(generation.message).toMatch(/^gpu:faulty: stream cut off: /);
-    expect(generation.details?.retryable).toBe(true);
+    expect(generation.isRetryable).toBe(true);
     const scoring = await failureOf(backend.score([{ context: "The cat", continuation: " sat" }]));
     expect(scoring.message).toMatch(/^gpu:faulty: connection failed: /);
-    expect(scoring.details?.retryable).toBe(true);
+    expect(scoring.isRetryable).toBe(true);
     expect(await readStats(faultyUrl)).toEqual({ requests: 2, faulted: 2, by_mode: { "cut-stream": 2 } });
   });
 
   it("a server failing every request with 500 reports itself unhealthy, and recovers when cleared", async () => {
     await setFaults(faultyUrl, { mode: "500" });
     expect(await backend.health()).toEqual({ ok: false, detail: "HTTP 503" });
-    expect((await failureOf(backend.generate("x", greedy))).details).toMatchObject({ upstream_status: 500, retryable: true });
+    expect(await failureOf(backend.generate("x", greedy))).toMatchObject({ failure: "http", statusCode: 500, isRetryable: true });
     await clearFaults(faultyUrl);
     expect(await backend.health()).toEqual({ ok: true });
     expect((await backend.generate("x", greedy)).finishReason).toBe("length");
@@ -35,7 +35,7 @@ describe("a whole server misbehaving (POST /__stub/faults)", () => {
 
   it("count limits the fault to the next requests", async () => {
     await setFaults(faultyUrl, { mode: "429", count: 1 });
-    expect((await failureOf(backend.generate("x", greedy))).details).toMatchObject({ upstream_status: 429, retryable: true });
+    expect(await failureOf(backend.generate("x", greedy))).toMatchObject({ failure: "http", statusCode: 429, isRetryable: true });
     expect((await backend.generate("x", greedy)).text.length).toBeGreaterThan(0);
     expect(await readStats(faultyUrl)).toMatchObject({ requests: 2, faulted: 1 });
   });

@@ -1,25 +1,17 @@
-import type { Config } from "./env";
-import { ApiError } from "./errors";
-import type { Decoding, InferenceBackend } from "./model/backend";
-import type { Tokenizer } from "./model/tokenizer";
-import { resolveDecoding } from "./prompts/decoding";
-import type { BuildContext, PromptPlan, TaskModule, Truncation } from "./prompts/types";
-import type { CircuitBreakers } from "./routing/circuit-breaker";
-import { executePlan, type Attempt, type ExecutionDeps } from "./routing/execute-plan";
-import { escalateIfUnsure, type Escalation } from "./routing/escalate";
-import { planRoute } from "./routing/plan-route";
-import { answerOnBackend } from "./run-on-backend";
-import type { TaskRequestOptions } from "./schemas";
+import { ApiError } from "../errors/api-error";
+import type { Decoding, InferenceBackend } from "../model/backend";
+import type { Tokenizer } from "../model/tokenizer";
+import { resolveDecoding } from "../prompts/decoding";
+import type { BuildContext, PromptPlan, TaskModule, Truncation } from "../prompts/types";
+import { executePlan } from "../routing/execute-plan";
+import { planRoute } from "../routing/plan-route";
+import type { Attempt } from "../routing/retry-error";
+import { answerOnBackend, type Usage } from "./answer-on-backend";
+import type { PipelineDeps } from "./create-pipeline-deps";
+import { escalateIfUnsure, type Escalation } from "./escalate";
+import type { RunOptions } from "./run-options";
 
-/** What the pipeline needs from its surroundings; time and chance are injected for tests. */
-export interface PipelineDeps extends Omit<ExecutionDeps, "breakers"> {
-  config: Config;
-  backends: InferenceBackend[];
-  tokenizer: Tokenizer;
-  breakers: CircuitBreakers;
-}
-
-/** The route a request took, as reported to the client. */
+/** The route a request took. */
 export interface RouteReport {
   plan: string[];
   attempts: Attempt[];
@@ -27,11 +19,11 @@ export interface RouteReport {
   escalation?: Escalation;
 }
 
-/** One task run, before it is shaped into the HTTP response. */
+/** One task run, before the HTTP layer shapes it into a response. */
 export interface TaskRun<O = unknown> {
   output: O;
   backend: InferenceBackend;
-  usage: { prompt_tokens: number; completion_tokens: number };
+  usage: Usage;
   truncation: Truncation[];
   prompt: string | string[];
   route: RouteReport;
@@ -46,9 +38,9 @@ const SCORE_DECODING: Decoding = { strategy: "greedy", maxTokens: 1 };
  * post-processing. Serves single requests and every batch item alike.
  *
  * @example
- * const run = await runTask(summarizeTask, { text: "..." }, { backend: "auto", include_prompt: false }, deps);
+ * const run = await runTask(summarizeTask, { text: "..." }, { backend: "auto" }, deps);
  */
-export async function runTask<I, O>(task: TaskModule<I, O>, input: I, options: TaskRequestOptions, deps: PipelineDeps): Promise<TaskRun<O>> {
+export async function runTask<I, O>(task: TaskModule<I, O>, input: I, options: RunOptions, deps: PipelineDeps): Promise<TaskRun<O>> {
   const candidates = options.backend === "auto" ? deps.backends : deps.backends.filter((b) => b.kind === options.backend);
   if (candidates.length === 0) {
     const what = options.backend === "auto" ? "no backend is" : `the ${options.backend} backend is not`;
@@ -63,33 +55,34 @@ export async function runTask<I, O>(task: TaskModule<I, O>, input: I, options: T
       path: ["options", "max_tokens"],
     });
   }
+  const { settings } = deps;
   const ctx: BuildContext = {
     tokenizer: deps.tokenizer,
     contextTokens,
     decoding,
-    options: { stopwordFilter: options.stopword_filter },
-    maxCandidates: deps.config.maxCandidates,
+    options: { stopwordFilter: options.stopwordFilter },
+    maxCandidates: settings.maxCandidates,
   };
   const plan = task.build(input, ctx);
   const now = deps.now();
   const route = planRoute(
-    { task: task.name, choice: options.backend, totalTokens: countTokens(plan, deps.tokenizer), deadlineMs: options.deadline_ms },
+    { task: task.name, choice: options.backend, totalTokens: countTokens(plan, deps.tokenizer), deadlineMs: options.deadlineMs },
     candidates.map((b) => ({
       id: b.id,
       kind: b.kind,
-      weight: weightOf(b, deps.config),
+      weight: b.weight,
       healthy: deps.breakers.isHealthy(b.id, now) && (b.isAvailable?.() ?? true),
       maxTokens: b.tokenLimit?.(),
     })),
-    deps.config.routing,
+    settings.routing,
     deps.random,
   );
   const ordered = route.plan.map((id) => candidates.find((b) => b.id === id) as InferenceBackend);
-  const settings = { ...deps.config.execution, deadlineMs: Math.min(options.deadline_ms ?? Infinity, deps.config.execution.deadlineMs) };
+  const execution = { ...settings.execution, deadlineMs: Math.min(options.deadlineMs ?? Infinity, settings.execution.deadlineMs) };
   const run = (backends: InferenceBackend[]) =>
-    executePlan(backends, (backend, signal) => answerOnBackend(task, plan, input, ctx, backend, signal), settings, deps);
+    executePlan(backends, (backend, signal) => answerOnBackend(task, plan, input, ctx, backend, signal), execution, deps);
   const first = await run(ordered);
-  const final = escalate ? await escalateIfUnsure(task, first, candidates, run, deps.config.escalation) : { execution: first };
+  const final = escalate ? await escalateIfUnsure(task, first, candidates, run, settings.escalation) : { execution: first };
   return {
     output: final.execution.result.output,
     backend: final.execution.backend,
@@ -105,16 +98,9 @@ export async function runTask<I, O>(task: TaskModule<I, O>, input: I, options: T
   };
 }
 
-function resolveTaskDecoding<I, O>(task: TaskModule<I, O>, options: TaskRequestOptions, tokenLogprobs: boolean): Decoding {
+function resolveTaskDecoding<I, O>(task: TaskModule<I, O>, options: RunOptions, tokenLogprobs: boolean): Decoding {
   if (!task.decoding) return SCORE_DECODING;
-  const decoding = resolveDecoding(task.decoding, {
-    maxTokens: options.max_tokens,
-    temperature: options.temperature,
-    topK: options.top_k,
-    topP: options.top_p,
-    seed: options.seed,
-    stop: typeof options.stop === "string" ? [options.stop] : options.stop,
-  });
+  const decoding = resolveDecoding(task.decoding, options);
   return tokenLogprobs ? { ...decoding, tokenLogprobs: true } : decoding;
 }
 
@@ -122,8 +108,4 @@ function resolveTaskDecoding<I, O>(task: TaskModule<I, O>, options: TaskRequestO
 function countTokens(plan: PromptPlan, tokenizer: Tokenizer): number {
   if (plan.kind === "generate") return tokenizer.count(plan.prompt) + plan.decoding.maxTokens;
   return Math.max(...plan.requests.map((request) => tokenizer.count(request.context + request.continuation)));
-}
-
-function weightOf(backend: InferenceBackend, config: Config): number {
-  return config.gpu.find((settings) => settings.id === backend.id)?.weight ?? 1;
 }

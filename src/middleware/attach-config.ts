@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { loadConfig } from "../config";
-import type { AppEnv } from "../env";
+import { loadConfig } from "../config/load-config";
+import type { AppEnv } from "../config/env";
 
 /**
  * Parses the bindings into `c.var.config` for every request.

@@ -1,8 +1,6 @@
-import type { BatchChunkMessage } from "./batch/batch-types";
-import type { MemoryBudget } from "./model/edge/memory-budget";
-import type { BreakerSettings } from "./routing/circuit-breaker";
-import type { ExecutionSettings } from "./routing/execute-plan";
-import type { RoutingPolicy } from "./routing/plan-route";
+import type { AsyncBatchSettings, BatchChunkMessage } from "../batch/batch-types";
+import type { SyncBatchSettings } from "../batch/run-sync-batch";
+import type { PipelineSettings } from "../pipeline/create-pipeline-deps";
 
 /**
  * Worker bindings, as declared in wrangler.toml (vars are strings), the
@@ -57,52 +55,13 @@ export interface Env {
   BATCH_CHUNK_CONCURRENCY?: string;
 }
 
-/** One OpenAI-compatible GPU server (`GPU_BASE_URL` shorthand or a `GPU_BACKENDS` entry). */
-export interface GpuSettings {
-  /** `gpu` for the shorthand, `gpu:<name>` for GPU_BACKENDS entries. */
-  id: string;
-  weight: number;
-  baseUrl: string;
-  model: string;
-  apiKey?: string;
-  timeoutMs: number;
-  contextTokens: number;
-  /** Stream generations (`stream: true`); default true. Scoring never streams. */
-  stream?: boolean;
-}
-
-/** Settings of the in-Worker model, absent without a `MODELS` bucket and `EDGE_MODEL_KEY`. */
-export interface EdgeSettings {
-  bucket: R2Bucket;
-  key: string;
-  firstPassKey?: string;
-  model: string;
-  contextTokens: number;
-  memory: MemoryBudget;
-}
-
-/** When an edge answer is too unsure and is re-run on the GPU (`options.escalate`). */
-export interface EscalationSettings {
-  /** Generations: mean log-probability per generated token. */
-  minMeanLogprob: number;
-  /** choose: probability of the top candidate. */
-  minProbability: number;
-}
-
-/** Parsed, validated configuration (see src/config.ts). */
-export interface Config {
-  gpu: GpuSettings[];
-  edge?: EdgeSettings;
-  routing: RoutingPolicy;
-  execution: Omit<ExecutionSettings, "deadlineMs"> & { deadlineMs: number };
-  breaker: BreakerSettings;
-  escalation: EscalationSettings;
+/** Parsed, validated configuration: each layer's settings, handed down from here. */
+export interface Config extends PipelineSettings {
   /** Sync batches (`POST /v1/batch`). */
-  syncBatch: { maxItems: number; concurrency: number; maxSubrequests: number };
-  /** Async batches (`POST /v1/batches`). */
-  asyncBatch: { maxLines: number; chunkLines: number; concurrency: number };
+  syncBatch: SyncBatchSettings;
+  /** Async batches (`POST /v1/batches`): the bindings and their limits. */
+  asyncBatch: AsyncBatchSettings;
   maxBodyBytes: number;
-  maxCandidates: number;
 }
 
 /** Hono's type parameter for this app. */

@@ -1,9 +1,16 @@
-import type { EscalationSettings } from "../env";
 import type { InferenceBackend } from "../model/backend";
 import type { TaskModule } from "../prompts/types";
-import type { BackendAnswer } from "../run-on-backend";
-import type { Execution } from "./execute-plan";
-import { measureConfidence } from "./measure-confidence";
+import type { Execution } from "../routing/execute-plan";
+import { measureConfidence } from "../routing/measure-confidence";
+import type { BackendAnswer } from "./answer-on-backend";
+
+/** When an edge answer is too unsure and is re-run on the GPU (`options.escalate`). */
+export interface EscalationSettings {
+  /** Generations: mean log-probability per generated token. */
+  minMeanLogprob: number;
+  /** choose: probability of the top candidate. */
+  minProbability: number;
+}
 
 /** What escalation saw and did, reported in `route.escalation`. */
 export interface Escalation {
@@ -12,7 +19,7 @@ export interface Escalation {
   confidence: number;
   threshold: number;
   /** The edge answer that was replaced. */
-  edge_output: unknown;
+  edgeOutput: unknown;
 }
 
 /**
@@ -39,6 +46,6 @@ export async function escalateIfUnsure<O>(
   const execution = await run(gpus);
   return {
     execution,
-    escalation: { from: first.backend.id, to: execution.backend.id, confidence, threshold, edge_output: first.result.output },
+    escalation: { from: first.backend.id, to: execution.backend.id, confidence, threshold, edgeOutput: first.result.output },
   };
 }

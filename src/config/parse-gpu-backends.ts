@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { parseJsonVar, trimSlash } from "./config-vars";
-import type { GpuSettings } from "./env";
-import { ApiError } from "./errors";
+import { ApiError } from "../errors/api-error";
+import type { GpuSettings } from "../model/gpu/gpu-backend";
+import { parseJsonVar, trimSlash } from "./parse-json-var";
 
 const entrySchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, "use letters, digits, - and _"),

@@ -16,7 +16,7 @@ interface Group<T, R> {
  * poisoned) fails only its own item.
  *
  * @example
- * const generate = createCoalescer((key, prompts) => sendPromptArray(prompts), 64);
+ * const generate = createCoalescer((key, prompts) => backend.generateMany(prompts, decoding), 64);
  * const [a, b] = await Promise.all([generate("greedy", "Q: x"), generate("greedy", "Q: y")]); // one request
  */
 export function createCoalescer<T, R>(send: SendGroup<T, R>, maxItems: number): (key: string, item: T) => Promise<R> {

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import type { RunOptions } from "../pipeline/run-options";
 
 /**
  * Per-request options shared by every task. Unknown keys are rejected so a
@@ -39,59 +40,25 @@ export const optionsSchema = z
 
 export type TaskRequestOptions = z.infer<typeof optionsSchema>;
 
-/** The error body every failure returns. */
-export const errorSchema = z
-  .object({
-    error: z.object({
-      type: z.string().openapi({ example: "invalid_request" }),
-      message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
-  })
-  .openapi("Error");
-
-const truncationSchema = z.object({
-  field: z.string(),
-  dropped: z.int(),
-  unit: z.enum(["tokens", "items"]),
-});
-
-const routeSchema = z
-  .object({
-    plan: z.array(z.string()).openapi({ example: ["gpu:vllm-a", "gpu:vllm-b", "edge"] }),
-    attempts: z.array(
-      z.object({
-        backend: z.string(),
-        status: z.enum(["ok", "error", "skipped"]),
-        duration_ms: z.number(),
-        error: z.string().optional(),
-      }),
-    ),
-    reason: z.string(),
-    escalation: z
-      .object({ from: z.string(), to: z.string(), confidence: z.number(), threshold: z.number(), edge_output: z.unknown() })
-      .optional(),
-  })
-  .openapi("Route");
-
 /**
- * The envelope of a task response around the task's own `output` schema.
+ * The core's options from the wire's: camelCase, `stop` always a list, the
+ * `x-deadline-ms` header as the deadline when the body has none.
  *
  * @example
- * buildTaskResponseSchema("summarize", summarizeTask.output);
+ * toRunOptions(optionsSchema.parse({ max_tokens: 20, stop: "\n" })); // { backend: "auto", maxTokens: 20, stop: ["\n"] }
  */
-export function buildTaskResponseSchema<O extends z.ZodType>(task: string, output: O) {
-  return z.object({
-    task: z.literal(task),
-    template: z.object({ id: z.string(), source: z.enum(["paper", "reconstruction"]) }),
-    output,
-    backend: z.string().openapi({ example: "gpu" }),
-    model: z.string(),
-    usage: z.object({ prompt_tokens: z.int(), completion_tokens: z.int() }),
-    truncated: z.boolean(),
-    truncation: z.array(truncationSchema).optional(),
-    prompt: z.union([z.string(), z.array(z.string())]).optional(),
-    timings: z.object({ total_ms: z.number(), backend_ms: z.number() }),
-    route: routeSchema,
-  });
+export function toRunOptions(options: TaskRequestOptions, deadlineHeaderMs?: number): RunOptions {
+  const run: RunOptions = {
+    backend: options.backend,
+    maxTokens: options.max_tokens,
+    temperature: options.temperature,
+    topK: options.top_k,
+    topP: options.top_p,
+    seed: options.seed,
+    stop: typeof options.stop === "string" ? [options.stop] : options.stop,
+    deadlineMs: options.deadline_ms ?? deadlineHeaderMs,
+    escalate: options.escalate,
+    stopwordFilter: options.stopword_filter,
+  };
+  return Object.fromEntries(Object.entries(run).filter(([, value]) => value !== undefined)) as RunOptions;
 }

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { ApiError } from "../errors/api-error";
+import { describeFirstIssue } from "../errors/describe-issue";
+import { DEFAULT_TASK_TABLE } from "../routing/task-table";
 import type { Config, Env } from "./env";
-import { ApiError } from "./errors";
-import { DEFAULT_TASK_TABLE } from "./routing/task-table";
-import { parseJsonVar, trimSlash } from "./config-vars";
-import { parseGpuBackends } from "./gpu-backends";
+import { parseGpuBackends } from "./parse-gpu-backends";
+import { parseJsonVar, trimSlash } from "./parse-json-var";
 
 const intVar = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -57,12 +58,9 @@ const taskTableSchema = z.partialRecord(
  * loadConfig({ GPU_BASE_URL: "http://127.0.0.1:8000" }).gpu[0]?.model; // "gpt2"
  */
 export function loadConfig(env: Env): Config {
-  const { MODELS: bucket, ...strings } = env;
+  const { MODELS: bucket, BATCHES: batches, BATCH_QUEUE: queue, ...strings } = env;
   const parsed = varsSchema.safeParse(emptyToUndefined(strings));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ApiError("config_error", `invalid configuration ${issue?.path.join(".")}: ${issue?.message}`);
-  }
+  if (!parsed.success) throw new ApiError("config_error", `invalid configuration ${describeFirstIssue(parsed.error).message}`);
   const vars = parsed.data;
   const gpuDefaults = { model: vars.GPU_MODEL, timeoutMs: vars.GPU_TIMEOUT_MS, contextTokens: vars.GPU_CONTEXT_TOKENS };
   return {
@@ -100,7 +98,7 @@ export function loadConfig(env: Env): Config {
     breaker: { failureThreshold: vars.BREAKER_FAILURES, coolDownMs: vars.BREAKER_COOLDOWN_MS },
     escalation: { minMeanLogprob: vars.ESCALATE_MIN_MEAN_LOGPROB, minProbability: vars.ESCALATE_MIN_PROBABILITY },
     syncBatch: { maxItems: vars.BATCH_MAX_ITEMS, concurrency: vars.BATCH_CONCURRENCY, maxSubrequests: vars.BATCH_MAX_SUBREQUESTS },
-    asyncBatch: { maxLines: vars.BATCH_MAX_LINES, chunkLines: vars.BATCH_CHUNK_LINES, concurrency: vars.BATCH_CHUNK_CONCURRENCY },
+    asyncBatch: { bucket: batches, queue, maxLines: vars.BATCH_MAX_LINES, chunkLines: vars.BATCH_CHUNK_LINES, concurrency: vars.BATCH_CHUNK_CONCURRENCY },
     maxBodyBytes: vars.MAX_BODY_BYTES,
     maxCandidates: vars.MAX_CANDIDATES,
   };
@@ -113,7 +111,7 @@ function readSecret(env: Env, name: string): string | undefined {
 }
 
 /** Only string vars reach the schema: R2 buckets and queues are bindings, not settings. */
-function emptyToUndefined(vars: Omit<Env, "MODELS">): Record<string, string | undefined> {
+function emptyToUndefined(vars: Omit<Env, "MODELS" | "BATCHES" | "BATCH_QUEUE">): Record<string, string | undefined> {
   return Object.fromEntries(
     Object.entries(vars).map(([key, value]) => [key, typeof value === "string" && value.trim() !== "" ? value : undefined]),
   );

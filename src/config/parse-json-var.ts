@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { ApiError } from "./errors";
+import { ApiError } from "../errors/api-error";
+import { describeFirstIssue } from "../errors/describe-issue";
 
 /**
  * Parses a JSON-valued var with its schema, as a `config_error` naming it.
@@ -16,10 +17,7 @@ export function parseJsonVar<T>(name: string, raw: string | undefined, schema: z
     throw new ApiError("config_error", `invalid configuration ${name}: not JSON`);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ApiError("config_error", `invalid configuration ${name}.${issue?.path.join(".")}: ${issue?.message}`);
-  }
+  if (!parsed.success) throw new ApiError("config_error", `invalid configuration ${describeFirstIssue(parsed.error, [name]).message}`);
   return parsed.data;
 }
 

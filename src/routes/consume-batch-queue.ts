@@ -1,9 +1,10 @@
-import { loadConfig } from "../config";
-import type { Env } from "../env";
-import { createPipelineDeps } from "../pipeline-deps";
-import { chunkMessageSchema } from "./batch-types";
-import { requireBucket } from "./batch-store";
-import { failChunk, processChunk } from "./process-chunk";
+import { requireBucket } from "../batch/batch-store";
+import { chunkMessageSchema } from "../batch/batch-types";
+import { failChunk, processChunk } from "../batch/process-chunk";
+import type { Env } from "../config/env";
+import { loadConfig } from "../config/load-config";
+import { describeError } from "../middleware/handle-error";
+import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
 
 /** Must match `dead_letter_queue` in wrangler.toml; its batches reach the same handler. */
 export const DEAD_LETTER_QUEUE = "zeroshot-batches-dlq";
@@ -18,9 +19,9 @@ export const DEAD_LETTER_QUEUE = "zeroshot-batches-dlq";
  * export default { fetch, queue: (batch, env) => consumeBatchQueue(batch, env) };
  */
 export async function consumeBatchQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const bucket = requireBucket(env);
   const config = loadConfig(env);
-  const deps = createPipelineDeps(config);
+  const bucket = requireBucket(config.asyncBatch);
+  const deps = { pipeline: createPipelineDeps(config), describeError };
   const deadLetters = batch.queue === DEAD_LETTER_QUEUE;
   await Promise.all(
     batch.messages.map(async (message) => {

@@ -1,11 +1,17 @@
-import type { InferenceBackend } from "./model/backend";
-import type { Tokenizer } from "./model/tokenizer";
-import type { BuildContext, FollowUp, PromptPlan, StepResult, TaskModule } from "./prompts/types";
+import type { InferenceBackend } from "../model/backend";
+import type { Tokenizer } from "../model/tokenizer";
+import type { BuildContext, FollowUp, PromptPlan, StepResult, TaskModule } from "../prompts/types";
+
+/** Tokens a run consumed, as the backends reported or the tokenizer counted them. */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
 
 /** A task answered by one backend: the output and what it cost. */
 export interface BackendAnswer<O> {
   output: O;
-  usage: { prompt_tokens: number; completion_tokens: number };
+  usage: Usage;
   /** The first step's raw result, which escalation reads its confidence from. */
   first: StepResult;
 }
@@ -26,7 +32,7 @@ export async function answerOnBackend<I, O>(
   backend: InferenceBackend,
   signal: AbortSignal,
 ): Promise<BackendAnswer<O>> {
-  const usage = { prompt_tokens: 0, completion_tokens: 0 };
+  const usage: Usage = { promptTokens: 0, completionTokens: 0 };
   const execute = async (step: PromptPlan): Promise<StepResult> => {
     const result =
       step.kind === "generate"
@@ -42,14 +48,14 @@ export async function answerOnBackend<I, O>(
 }
 
 /** Backends report usage; when one does not, count with the exact tokenizer. */
-function addUsage(usage: BackendAnswer<unknown>["usage"], result: StepResult, plan: PromptPlan, tokenizer: Tokenizer): void {
+function addUsage(usage: Usage, result: StepResult, plan: PromptPlan, tokenizer: Tokenizer): void {
   if (result.kind === "generate" && plan.kind === "generate") {
     const { generation } = result;
-    usage.prompt_tokens += generation.promptTokens || tokenizer.count(plan.prompt);
-    usage.completion_tokens += generation.completionTokens || tokenizer.count(generation.text);
+    usage.promptTokens += generation.promptTokens || tokenizer.count(plan.prompt);
+    usage.completionTokens += generation.completionTokens || tokenizer.count(generation.text);
     return;
   }
-  if (result.kind === "score") usage.prompt_tokens += result.scores.reduce((sum, score) => sum + score.promptTokens, 0);
+  if (result.kind === "score") usage.promptTokens += result.scores.reduce((sum, score) => sum + score.promptTokens, 0);
 }
 
 function isFollowUp<O>(value: O | FollowUp<O>): value is FollowUp<O> {

@@ -1,0 +1,55 @@
+/** Stable error codes; clients may switch on them. */
+export type ErrorType =
+  | "invalid_json"
+  | "invalid_request"
+  | "not_found"
+  | "method_not_allowed"
+  | "conflict"
+  | "unsupported_media_type"
+  | "payload_too_large"
+  | "input_too_long"
+  | "backend_error"
+  | "backend_timeout"
+  | "backend_unavailable"
+  | "config_error"
+  | "internal_error";
+
+/** The JSON body of every failure. */
+export interface ErrorBody {
+  error: { type: ErrorType; message: string; details?: Record<string, unknown> };
+}
+
+/**
+ * A failure of the request itself (bad input, unknown id, missing binding),
+ * with a stable `type`. It carries no HTTP status: `middleware/handle-error.ts`
+ * is the one place that maps errors to statuses.
+ *
+ * @example
+ * throw new ApiError("not_found", "unknown task 'dance'", { task: "dance" });
+ */
+export class ApiError extends Error {
+  readonly type: ErrorType;
+  readonly details?: Record<string, unknown>;
+
+  constructor(type: ErrorType, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ApiError";
+    this.type = type;
+    this.details = details;
+  }
+
+  /** The JSON body sent to clients. */
+  toBody(): ErrorBody {
+    return { error: { type: this.type, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+/**
+ * Turns any thrown value into the status and body a client gets; the error
+ * handler provides it, and batches take it so an item's error line says what
+ * a direct request would have answered.
+ *
+ * @example
+ * const { status, body } = describeError(error); // 422, { error: { type: "invalid_request", ... } }
+ */
+export type DescribeError = (error: unknown) => { status: number; body: ErrorBody };
