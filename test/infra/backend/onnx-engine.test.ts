@@ -82,6 +82,23 @@ describe("greedy completions", () => {
   });
 });
 
+describe("stop strings", () => {
+  it.each(RUNTIMES)("end with the same text, stop reason and tokens as generateIds (the edge backend's usage) on onnxruntime-%s", async (runtime) => {
+    const target = at("tiny", runtime);
+    const options = { eosTokenId: target.engine.eosTokenId, decode: detokenizeGpt2 };
+    const free = await generateIds(target.runner, tokenizeGpt2(PROMPT), { strategy: "greedy", maxTokens: 24 }, options);
+    // Both stops end on the same character; the first listed starts later, so it wins (cut at 10) where
+    // "earliest in the text" would cut at 6.
+    const stop = [free.text.slice(10, 14), free.text.slice(6, 14)];
+    const expected = await generateIds(target.runner, tokenizeGpt2(PROMPT), { strategy: "greedy", maxTokens: 24, stop }, options);
+    expect(expected).toMatchObject({ text: free.text.slice(0, 10), finishReason: "stop", stopReason: stop[0] });
+    const body = await complete(target, { prompt: PROMPT, max_tokens: 24, temperature: 0, logprobs: 0, stop });
+    expect(body.choices[0]).toMatchObject({ text: expected.text, finish_reason: "stop", stop_reason: stop[0] });
+    expect(body.choices[0].logprobs.tokens).toEqual(listTokens(expected));
+    expect(body.usage.completion_tokens).toBe(expected.ids.length);
+  });
+});
+
 describe("seeded sampling", () => {
   const sampling = { temperature: 0.9, top_k: 40, top_p: 0.95, seed: 11 };
 
