@@ -9,7 +9,7 @@ import { createTokenPicker } from "./onnx-token-picker";
 /**
  * A real GPT-2 behind the completions server: the Worker's edge engine (its
  * runner, sampler and logprob arithmetic) run in Node on an ONNX file, with
- * vLLM's end-of-sequence rules from generation-loop.ts. Requests are not
+ * the shared generation loop (src/model/edge/generate-tokens.ts). Requests are not
  * batched; each sequence keeps its own KV cache, so concurrent requests
  * interleave safely on the one session.
  */

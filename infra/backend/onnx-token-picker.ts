@@ -1,14 +1,16 @@
 import type { Decoding } from "../../src/model/backend";
-import type { Gpt2Runner, KvCache } from "../../src/model/edge/gpt2-runner";
-import { createRng, pickToken } from "../../src/model/edge/sample-token";
+import type { PickNextToken } from "../../src/model/edge/generate-tokens";
+import type { Gpt2Runner } from "../../src/model/edge/gpt2-runner";
+import { createModelTokenSource } from "../../src/model/edge/generate-ids";
+import { createTokenChooser } from "../../src/model/edge/token-samplers";
 import { GREEDY_TEMPERATURE, type GenerationParams } from "./engine";
-import type { PickNextToken } from "./generation-loop";
+import type { PickedToken } from "./generation-loop";
 import { describeTokenLogprob, type TokenText } from "./onnx-logprobs";
 
 /**
- * The model side of generation for `runGeneration`: the edge runner's KV
- * cache and the edge sampler pick each token; when a sequence ends is
- * generation-loop.ts's business (vLLM's rules).
+ * The model side of generation for `runGeneration`: the edge engine's token
+ * source (runner and KV cache) and token chooser, in vLLM's sampling terms;
+ * when a sequence ends is the shared loop's business.
  */
 
 /**
@@ -43,33 +45,23 @@ export function pickSeed(params: GenerationParams): number {
 }
 
 /**
- * A picker for one sequence: the first call feeds the prompt, each later call
- * feeds only the token picked before it, so the last token of a finished
- * sequence is never fed (as in `generateIds`).
+ * A picker for one sequence: `createModelTokenSource` (the prompt fed once,
+ * then one token per step, the last token of a finished sequence never fed)
+ * choosing as `generateIds` does with seed `pickSeed(params)`, with vLLM's logprobs.
  *
  * @example
  * const pick = createTokenPicker(runner, promptIds, params, gpt2TokenText);
  * const result = await runGeneration(params, vocabulary, pick);
  */
-export function createTokenPicker(runner: Gpt2Runner, promptIds: readonly number[], params: GenerationParams, tokenText: TokenText): PickNextToken {
-  if (promptIds.length === 0) throw new Error("generation needs at least one prompt token");
-  const decoding = toDecoding(params);
-  const rng = createRng(pickSeed(params));
-  let cache: KvCache | undefined;
-  let next = new Float32Array(0);
-  return async (generatedIds) => {
-    const fed = cache === undefined ? promptIds : generatedIds.slice(-1);
-    const last = (cache?.length ?? 0) + fed.length - 1;
-    // Only the newest position's logits matter; copying every prompt row would cost 200 kB each.
-    cache = await runner.feed(
-      fed,
-      cache,
-      (position, logits) => {
-        if (position === last) next = logits.slice();
-      },
-      { lastOnly: true },
-    );
-    const id = pickToken(next, decoding, rng);
-    return { id, ...describeTokenLogprob(next, id, params.logprobs, tokenText) };
-  };
+export function createTokenPicker(
+  runner: Gpt2Runner,
+  promptIds: readonly number[],
+  params: GenerationParams,
+  tokenText: TokenText,
+): PickNextToken<PickedToken> {
+  const choose = createTokenChooser({ ...toDecoding(params), seed: pickSeed(params) });
+  return createModelTokenSource(runner, promptIds, (logits) => {
+    const id = choose(logits);
+    return { id, ...describeTokenLogprob(logits, id, params.logprobs, tokenText) };
+  });
 }

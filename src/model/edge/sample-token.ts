@@ -1,4 +1,7 @@
-import type { Decoding } from "../backend";
+/**
+ * Numeric building blocks shared by the samplers (token-samplers.ts), the
+ * logits processors and scoring, kept apart so scoring needs no sampling code.
+ */
 
 /**
  * A small seedable PRNG (mulberry32): the same seed gives the same samples in
@@ -67,34 +70,4 @@ export function topIds(values: ArrayLike<number>, count: number): number[] {
     if (best.length > count) best.pop();
   }
   return best;
-}
-
-/**
- * Picks the next token: argmax for greedy, otherwise temperature, then top-k, then top-p (nucleus)
- * filtering and a draw from `rng`.
- *
- * @example
- * pickToken(logits, { strategy: "sample", topK: 2, maxTokens: 100 }, createRng(1));
- */
-export function pickToken(logits: Float32Array, decoding: Decoding, rng: () => number): number {
-  const temperature = decoding.temperature ?? 1;
-  if (decoding.strategy === "greedy" || temperature === 0) return argmax(logits);
-  const k = Math.min(decoding.topK && decoding.topK > 0 ? decoding.topK : logits.length, logits.length);
-  const ids = topIds(logits, k);
-  const top = logits[ids[0] as number] as number;
-  const weights = ids.map((id) => Math.exp(((logits[id] as number) - top) / temperature));
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
-  let kept = ids.length;
-  if (decoding.topP !== undefined && decoding.topP < 1) {
-    let mass = 0;
-    kept = 0;
-    while (kept < ids.length && mass < decoding.topP * total) mass += weights[kept++] as number;
-  }
-  const keptTotal = weights.slice(0, kept).reduce((sum, weight) => sum + weight, 0);
-  let draw = rng() * keptTotal;
-  for (let i = 0; i < kept; i += 1) {
-    draw -= weights[i] as number;
-    if (draw < 0) return ids[i] as number;
-  }
-  return ids[kept - 1] as number;
 }

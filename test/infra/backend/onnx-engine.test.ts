@@ -50,9 +50,9 @@ async function complete({ server }: Served, body: Record<string, unknown>): Prom
   return reply.body;
 }
 
-/** The token texts vLLM would list for a generateIds result (end-of-text included, as vLLM counts it). */
-function listTokens(out: GeneratedIds, eosTokenId: number): string[] {
-  return [...out.ids, ...(out.finishReason === "stop" ? [eosTokenId] : [])].map(gpt2TokenText);
+/** The token texts vLLM would list for a generateIds result: its ids already hold end-of-text, as vLLM counts it. */
+function listTokens(out: GeneratedIds): string[] {
+  return out.ids.map(gpt2TokenText);
 }
 
 describe("greedy completions", () => {
@@ -70,7 +70,7 @@ describe("greedy completions", () => {
     const expected = await generateIds(target.runner, tokenizeGpt2(PROMPT), decoding, { eosTokenId: target.engine.eosTokenId, decode: detokenizeGpt2 });
     const body = await complete(target, { prompt: PROMPT, max_tokens: 24, temperature: 0, logprobs: 0 });
     expect(body.choices[0].text).toBe(expected.text);
-    expect(body.choices[0].logprobs.tokens).toEqual(listTokens(expected, target.engine.eosTokenId));
+    expect(body.choices[0].logprobs.tokens).toEqual(listTokens(expected));
     expect(new Set(expected.ids).size).toBeGreaterThan(1);
   });
 
@@ -79,6 +79,23 @@ describe("greedy completions", () => {
       const [node, web] = await Promise.all(RUNTIMES.map((runtime) => complete(at("tiny", runtime), { prompt, max_tokens: 48, temperature: 0, logprobs: 0 })));
       expect(node.choices[0].logprobs.tokens).toEqual(web.choices[0].logprobs.tokens);
     }
+  });
+});
+
+describe("stop strings", () => {
+  it.each(RUNTIMES)("end with the same text, stop reason and tokens as generateIds (the edge backend's usage) on onnxruntime-%s", async (runtime) => {
+    const target = at("tiny", runtime);
+    const options = { eosTokenId: target.engine.eosTokenId, decode: detokenizeGpt2 };
+    const free = await generateIds(target.runner, tokenizeGpt2(PROMPT), { strategy: "greedy", maxTokens: 24 }, options);
+    // Both stops end on the same character; the first listed starts later, so it wins (cut at 10) where
+    // "earliest in the text" would cut at 6.
+    const stop = [free.text.slice(10, 14), free.text.slice(6, 14)];
+    const expected = await generateIds(target.runner, tokenizeGpt2(PROMPT), { strategy: "greedy", maxTokens: 24, stop }, options);
+    expect(expected).toMatchObject({ text: free.text.slice(0, 10), finishReason: "stop", stopReason: stop[0] });
+    const body = await complete(target, { prompt: PROMPT, max_tokens: 24, temperature: 0, logprobs: 0, stop });
+    expect(body.choices[0]).toMatchObject({ text: expected.text, finish_reason: "stop", stop_reason: stop[0] });
+    expect(body.choices[0].logprobs.tokens).toEqual(listTokens(expected));
+    expect(body.usage.completion_tokens).toBe(expected.ids.length);
   });
 });
 
@@ -94,7 +111,7 @@ describe("seeded sampling", () => {
       const decoding: Decoding = { strategy: "sample", maxTokens: 12, temperature: 0.9, topK: 40, topP: 0.95, seed: sampling.seed + index };
       const expected = await generateIds(target.runner, tokenizeGpt2(PROMPT), decoding, { eosTokenId: target.engine.eosTokenId, decode: detokenizeGpt2 });
       expect(choice.text).toBe(expected.text);
-      expect(choice.logprobs.tokens).toEqual(listTokens(expected, target.engine.eosTokenId));
+      expect(choice.logprobs.tokens).toEqual(listTokens(expected));
     }
     expect(new Set(first.choices.map((choice: any) => choice.text)).size).toBe(3);
   });

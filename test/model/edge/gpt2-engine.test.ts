@@ -51,11 +51,12 @@ describe("GPT-2 engine on the ONNX Runtime fixture", () => {
     expect(topOne.ids).toEqual(FIXTURE_GREEDY[1].continuation);
   });
 
-  it("stops at end-of-text and at a stop string", async () => {
+  it("stops at end-of-text and at a stop string, counting the tokens that ended it (vLLM's rule)", async () => {
     const stopped = await generateIds(runner, [0, 0, 195, 731], { strategy: "greedy", maxTokens: 6, stop: ["114"] }, { eosTokenId: FIXTURE_EOS, decode });
-    expect(stopped).toMatchObject({ finishReason: "stop", text: "731 " });
-    const eos = await generateIds(runner, [0, 0, 195, 731], { strategy: "greedy", maxTokens: 6 }, { eosTokenId: 114, decode });
-    expect(eos).toMatchObject({ finishReason: "stop", ids: [731] });
+    expect(stopped).toMatchObject({ finishReason: "stop", stopReason: "114", text: "731 ", ids: [731, 114] });
+    const eos = await generateIds(runner, [0, 0, 195, 731], { strategy: "greedy", maxTokens: 6, tokenLogprobs: true }, { eosTokenId: 114, decode });
+    expect(eos).toMatchObject({ finishReason: "stop", stopReason: null, text: "731", ids: [731, 114] });
+    expect(eos.tokenLogprobs).toHaveLength(2);
   });
 
   it("scores continuations sharing a prefix exactly as separate full passes", async () => {
