@@ -48,14 +48,18 @@ export function patchGlue(text) {
   if (text.includes(MARKER)) return text;
   const creates = [...text.matchAll(CREATE)];
   if (creates.length !== 1) throw new Error(`createSession's finally block found ${creates.length} times, expected once`);
-  let patched = text.replace(CREATE, (_, head, _model, options, offset, wasm, handle, sessions) =>
-    `${head}finally{${MARKER}${options}?.extra?.session?.use_ort_model_bytes_for_initializers==="1"&&${sessions}.has(${handle})` +
+  let patched = text.replace(
+    CREATE,
+    (_, head, _model, options, offset, wasm, handle, sessions) =>
+      `${head}finally{${MARKER}${options}?.extra?.session?.use_ort_model_bytes_for_initializers==="1"&&${sessions}.has(${handle})` +
       `?(${wasm}.zsrModelBytes??=new Map).set(${handle},${offset}):${wasm}._free(${offset}),`,
   );
   const releases = [...patched.matchAll(RELEASE)];
   if (releases.length !== 1) throw new Error(`releaseSession found ${releases.length} times, expected once`);
-  patched = patched.replace(RELEASE, (_, head, id, wasm, _sessions, tail) =>
-    `${head}${wasm}.zsrModelBytes?.has(${id})&&(${wasm}._free(${wasm}.zsrModelBytes.get(${id})),${wasm}.zsrModelBytes.delete(${id})),${tail}`,
+  patched = patched.replace(
+    RELEASE,
+    (_, head, id, wasm, _sessions, tail) =>
+      `${head}${wasm}.zsrModelBytes?.has(${id})&&(${wasm}._free(${wasm}.zsrModelBytes.get(${id})),${wasm}.zsrModelBytes.delete(${id})),${tail}`,
   );
   return patched;
 }

@@ -47,11 +47,24 @@ if (edgeModel.meaningless) {
       "!!! Run `npm run model:fetch` (distilgpt2 from the Hugging Face hub) and restart for real text.\n",
   );
 }
-console.warn("!!! Local workerd does not enforce a Worker's 128 MB; the edge plans its memory as on Workers (GET /health?check=true shows it).");
+console.warn(
+  "!!! Local workerd does not enforce a Worker's 128 MB; the edge plans its memory as on Workers (GET /health?check=true shows it).",
+);
 const stopStandIn = await startReferenceBackendIfNeeded(edgeModel.path);
 const wrangler = spawn(
   "npx",
-  ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", "--var", `GPU_BASE_URL:${gpuBaseUrl}`, "--var", `EDGE_MODEL:${edgeModel.name}`],
+  [
+    "wrangler",
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    "8787",
+    "--var",
+    `GPU_BASE_URL:${gpuBaseUrl}`,
+    "--var",
+    `EDGE_MODEL:${edgeModel.name}`,
+  ],
   {
     stdio: "inherit",
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },

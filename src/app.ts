@@ -35,9 +35,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
       description: "Zero-shot GPT-2 paper tasks, routed to an edge model or GPU inference servers.",
     },
   });
-  app.notFound((c) =>
-    c.json(new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toBody(), 404),
-  );
+  app.notFound((c) => c.json(new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toBody(), 404));
   app.onError(handleError);
   return app;
 }

@@ -37,7 +37,10 @@ describe("loadConfig", () => {
   it("sends each GPU backend's own key, and reports a bad var as a JSON 500", async () => {
     const marker = uniqueMarker("key");
     const gpus = JSON.stringify([{ name: "a", url: stubUrl, api_key_secret: "A_KEY" }]);
-    const reply = await callWithEnv({ GPU_BACKENDS: gpus, A_KEY: "key-a" } as never, "/v1/tasks/answer", { question: `${marker}?`, options: { backend: "gpu" } });
+    const reply = await callWithEnv({ GPU_BACKENDS: gpus, A_KEY: "key-a" } as never, "/v1/tasks/answer", {
+      question: `${marker}?`,
+      options: { backend: "gpu" },
+    });
     expect(reply.status).toBe(200);
     const [sent] = await findRequests(stubUrl, marker);
     expect(sent?.headers.authorization).toBe("Bearer key-a");

@@ -49,8 +49,7 @@ const isInteger = (value: unknown): value is number => typeof value === "number"
 const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 const isBoolean = (value: unknown): value is boolean => typeof value === "boolean";
 const isString = (value: unknown): value is string => typeof value === "string";
-const isTokenIds = (value: unknown): value is number[] =>
-  Array.isArray(value) && value.every((id) => isInteger(id) && id >= 0);
+const isTokenIds = (value: unknown): value is number[] => Array.isArray(value) && value.every((id) => isInteger(id) && id >= 0);
 
 function readPrompts(value: unknown): PromptInput[] {
   if (value === undefined || value === null || value === "") {

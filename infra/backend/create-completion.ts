@@ -40,7 +40,6 @@ function tokenizePrompt(prompt: PromptInput, engine: CompletionEngine): { ids: n
   return { ids: prompt.ids, text: engine.detokenize(prompt.ids) };
 }
 
-
 /** Token usage as vLLM reports it. */
 export type CompletionUsage = CompletionResponse["usage"];
 
@@ -117,7 +116,11 @@ export function sumUsage(choices: readonly GeneratedChoice[]): CompletionUsage {
   return { prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens, completion_tokens: completionTokens };
 }
 
-function describeChoice(request: CompletionRequest, choice: GeneratedChoice, engine: CompletionEngine): CompletionResponse["choices"][number] {
+function describeChoice(
+  request: CompletionRequest,
+  choice: GeneratedChoice,
+  engine: CompletionEngine,
+): CompletionResponse["choices"][number] {
   const { prompt, scored, result } = choice;
   const echoOnly = request.echo && request.maxTokens === 0;
   const promptEntries = request.echo ? describePromptEntries(prompt.ids, scored, engine) : [];

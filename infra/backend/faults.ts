@@ -61,13 +61,17 @@ export function isImmediateFault(kind: FaultKind): kind is ImmediateFault {
 export function sendFault(kind: ImmediateFault, req: IncomingMessage, res: ServerResponse): void {
   switch (kind) {
     case "500":
-      return sendJson(res, 500, formatApiError(500, "Injected fault: internal server error"));
+      sendJson(res, 500, formatApiError(500, "Injected fault: internal server error"));
+      return;
     case "429":
-      return sendJson(res, 429, formatApiError(429, "Injected fault: too many requests"));
+      sendJson(res, 429, formatApiError(429, "Injected fault: too many requests"));
+      return;
     case "malformed":
-      return sendRaw(res, 200, '{"choices": [');
+      sendRaw(res, 200, '{"choices": [');
+      return;
     case "bad-shape":
-      return sendJson(res, 200, { choices: "nope" });
+      sendJson(res, 200, { choices: "nope" });
+      return;
     case "hang":
       return;
     case "reset":

@@ -65,8 +65,16 @@ export function formatLogprobs(entries: readonly LogprobEntry[], initialOffset =
  * @example
  * describePromptEntries([464, 3797], [null, { logprob: -2.5 }], engine); // [{ token: "The", logprob: null, top: null }, ...]
  */
-export function describePromptEntries(ids: readonly number[], scored: ReadonlyArray<ScoredToken | null>, engine: CompletionEngine): LogprobEntry[] {
-  return ids.map((id, index) => ({ token: engine.tokenText(id), logprob: scored[index]?.logprob ?? null, top: scored[index]?.top ?? null }));
+export function describePromptEntries(
+  ids: readonly number[],
+  scored: ReadonlyArray<ScoredToken | null>,
+  engine: CompletionEngine,
+): LogprobEntry[] {
+  return ids.map((id, index) => ({
+    token: engine.tokenText(id),
+    logprob: scored[index]?.logprob ?? null,
+    top: scored[index]?.top ?? null,
+  }));
 }
 
 /**

@@ -31,7 +31,11 @@ export interface LoopVocabulary {
  * const result = await runGeneration(params, vocabulary, (generated) => ({ id: 13, logprob: -1 }));
  * // { tokens: [...16 tokens], text: "................", finishReason: "length", stopReason: null }
  */
-export async function runGeneration(params: GenerationParams, vocabulary: LoopVocabulary, pick: PickNextToken<PickedToken>): Promise<GenerationResult> {
+export async function runGeneration(
+  params: GenerationParams,
+  vocabulary: LoopVocabulary,
+  pick: PickNextToken<PickedToken>,
+): Promise<GenerationResult> {
   const criteria = createStoppingCriteria({ maxTokens: params.maxTokens, eosTokenId: vocabulary.endOfTextId, stop: params.stop });
   const out = await generateTokens(pick, { criteria, decode: vocabulary.detokenize });
   const tokens: GeneratedToken[] = out.tokens.map((token) => ({ ...token, text: vocabulary.tokenText(token.id) }));

@@ -49,9 +49,7 @@ function createRandom(seed: number): () => number {
 // greedy client's "argmax of the top list == the generated token" holds.
 function describeStubTop(chosenId: number, chosenLogprob: number, previousId: number | undefined, count: number): Record<string, number> {
   const top: Record<string, number> = { [gpt2TokenText(chosenId)]: chosenLogprob };
-  const others = WORD_IDS.filter((id) => id !== chosenId).sort(
-    (a, b) => mixTokens(previousId ?? 0, a) - mixTokens(previousId ?? 0, b),
-  );
+  const others = WORD_IDS.filter((id) => id !== chosenId).sort((a, b) => mixTokens(previousId ?? 0, a) - mixTokens(previousId ?? 0, b));
   others.slice(0, Math.max(0, count - 1)).forEach((id, rank) => {
     top[gpt2TokenText(id)] = Math.round((chosenLogprob - ALTERNATIVE_STEP * (rank + 1)) * 1e6) / 1e6;
   });
@@ -60,14 +58,23 @@ function describeStubTop(chosenId: number, chosenLogprob: number, previousId: nu
 
 // vLLM reports the sampled token first, then the top `count` (which may
 // repeat it, so the list holds count or count + 1 entries).
-function describeScriptedTop(chosenText: string, chosenLogprob: number, scripted: Record<string, number>, count: number): Record<string, number> {
+function describeScriptedTop(
+  chosenText: string,
+  chosenLogprob: number,
+  scripted: Record<string, number>,
+  count: number,
+): Record<string, number> {
   const top: Record<string, number> = { [chosenText]: chosenLogprob };
   const ranked = Object.entries(scripted).sort(([, a], [, b]) => b - a);
   for (const [text, logprob] of ranked.slice(0, count)) top[text] ??= logprob;
   return top;
 }
 
-async function generateScripted(rules: readonly ScriptRule[], promptIds: readonly number[], params: GenerationParams): Promise<GenerationResult> {
+async function generateScripted(
+  rules: readonly ScriptRule[],
+  promptIds: readonly number[],
+  params: GenerationParams,
+): Promise<GenerationResult> {
   const rule = findScriptRule(rules, detokenizeGpt2(promptIds));
   const scriptedIds = rule ? tokenizeGpt2(rule.text) : [];
   const greedy = params.temperature < GREEDY_TEMPERATURE || params.topK === 1;

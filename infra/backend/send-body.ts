@@ -48,7 +48,10 @@ export function sendEventStream(req: IncomingMessage, res: ServerResponse, chunk
     if (fault === "stream-malformed" && position === before) writeEvent(res, MALFORMED_DATA);
     writeEvent(res, JSON.stringify(fault === "stream-no-finish" ? withoutFinish(chunk) : chunk));
   });
-  if (fault === "cut-stream") return cutAfterFlush(req);
+  if (fault === "cut-stream") {
+    cutAfterFlush(req);
+    return;
+  }
   if (fault === "stream-stall") return;
   writeEvent(res, "[DONE]");
   res.end();

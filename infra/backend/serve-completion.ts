@@ -41,7 +41,10 @@ export async function serveCompletion(req: IncomingMessage, res: ServerResponse,
     parseError = error instanceof Error ? error.message : String(error);
   }
   const promptTexts = parseError === undefined ? readPromptTexts(body, served.engine) : [raw];
-  log.record({ method: "POST", path: "/v1/completions", headers: readHeaders(req), body: parseError === undefined ? body : raw }, promptTexts);
+  log.record(
+    { method: "POST", path: "/v1/completions", headers: readHeaders(req), body: parseError === undefined ? body : raw },
+    promptTexts,
+  );
   const serverFault = faults.nextRequest();
   const fault = findFault(promptTexts) ?? serverFault;
   if (fault && isImmediateFault(fault)) {

@@ -94,7 +94,11 @@ export async function buildStreamChunks(request: CompletionRequest, served: Serv
     describeDeltas(request, choice, served.engine).map((delta, position) => {
       const completionTokens = position + 1;
       const usage = continuous
-        ? { prompt_tokens: choice.prompt.ids.length, total_tokens: choice.prompt.ids.length + completionTokens, completion_tokens: completionTokens }
+        ? {
+            prompt_tokens: choice.prompt.ids.length,
+            total_tokens: choice.prompt.ids.length + completionTokens,
+            completion_tokens: completionTokens,
+          }
         : null;
       return { ...header, choices: [delta], usage };
     }),

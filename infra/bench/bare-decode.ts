@@ -65,11 +65,9 @@ async function runStep(
   if (layout.hasLogitsToKeep) feeds.num_logits_to_keep = new Tensor("int64", BigInt64Array.of(1n), [1]);
   const outputs = await session.run(feeds);
   const next: Past = {};
-  layout.pastInputs.forEach((names, layer) =>
-    names.forEach((name, k) => {
-      next[name] = outputs[layout.presentOutputs[layer]?.[k] as string] as Tensor;
-    }),
-  );
+  for (const [layer, names] of layout.pastInputs.entries()) {
+    for (const [k, name] of names.entries()) next[name] = outputs[layout.presentOutputs[layer]?.[k] as string] as Tensor;
+  }
   return { past: next, logits: outputs.logits as Tensor };
 }
 

@@ -43,7 +43,11 @@ try {
   await resetCalls(backend.url);
   let started = performance.now();
   const reply = (await (await post("/v1/batch", { requests })).json()) as { totals: { by_status: Record<string, number> } };
-  const batch = { wall_ms: Math.round(performance.now() - started), backend_calls: await countCalls(backend.url), ok: reply.totals.by_status.ok };
+  const batch = {
+    wall_ms: Math.round(performance.now() - started),
+    backend_calls: await countCalls(backend.url),
+    ok: reply.totals.by_status.ok,
+  };
 
   await resetCalls(backend.url);
   started = performance.now();
@@ -57,9 +61,16 @@ try {
     }
   };
   await Promise.all(Array.from({ length: Number(values.concurrency) }, client));
-  const singles = { wall_ms: Math.round(performance.now() - started), backend_calls: await countCalls(backend.url), ok, client_concurrency: Number(values.concurrency) };
+  const singles = {
+    wall_ms: Math.round(performance.now() - started),
+    backend_calls: await countCalls(backend.url),
+    ok,
+    client_concurrency: Number(values.concurrency),
+  };
 
-  console.log(JSON.stringify({ items, backend: "reference (tiny GPT-2, onnxruntime-node)", sync_batch: batch, single_requests: singles }, null, 2));
+  console.log(
+    JSON.stringify({ items, backend: "reference (tiny GPT-2, onnxruntime-node)", sync_batch: batch, single_requests: singles }, null, 2),
+  );
 } finally {
   await worker.stop();
   await backend.close();

@@ -58,7 +58,9 @@ export async function startBenchWorker(modelPath: string, vars: Record<string, s
   });
   // The Worker's workerd starts after wrangler's proxy; a request that loads no model waits for it.
   await (await worker.fetch("/health")).arrayBuffer();
-  const pid = workerdPids().filter((candidate) => !before.has(candidate.pid)).sort((a, b) => b.started - a.started)[0]?.pid;
+  const pid = workerdPids()
+    .filter((candidate) => !before.has(candidate.pid))
+    .sort((a, b) => b.started - a.started)[0]?.pid;
   const sampler = pid === undefined ? undefined : sampleRss(pid);
   const inspector = await connectIsolateInspector(await findInspectorUrl(inspectorPort));
   return {

@@ -33,8 +33,9 @@ function compareQuantized(preset: string): unknown {
 const USAGE = "usage: npm run bench:edge -- [--memory] [--presets tiny,distilgpt2] [--model FILE]... [--steps 16] [--rounds 3]";
 const DEFAULT_PRESETS = "tiny,distilgpt2";
 // The exact pin from package.json, so this file does not import ORT (only #ort does).
-const ORT_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { dependencies: Record<string, string> })
-  .dependencies["onnxruntime-web"];
+const ORT_VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { dependencies: Record<string, string> }
+).dependencies["onnxruntime-web"];
 // The seed and folder `npm run model:generate` uses, so both share one generated file.
 const SEED = 1;
 
@@ -76,7 +77,12 @@ async function main(): Promise<void> {
 
   const models: ModelReport[] = [];
   for (const target of targets) models.push(await benchInChild({ ...target, steps, rounds }));
-  const machine = { node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model ?? "unknown", ort: `onnxruntime-web ${ORT_VERSION} wasm, 1 thread` };
+  const machine = {
+    node: process.version,
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model ?? "unknown",
+    ort: `onnxruntime-web ${ORT_VERSION} wasm, 1 thread`,
+  };
   console.log(JSON.stringify({ machine, settings: { steps, rounds }, models }, null, 2));
 }
 
@@ -86,7 +92,9 @@ async function main(): Promise<void> {
  */
 function benchInChild(options: BenchModelOptions): Promise<ModelReport> {
   // The child's stdout goes to our stderr: stdout carries only the JSON document.
-  const child = fork(fileURLToPath(new URL("./bench-child.ts", import.meta.url)), [JSON.stringify(options)], { stdio: ["ignore", 2, 2, "ipc"] });
+  const child = fork(fileURLToPath(new URL("./bench-child.ts", import.meta.url)), [JSON.stringify(options)], {
+    stdio: ["ignore", 2, 2, "ipc"],
+  });
   return new Promise((resolve, reject) => {
     let report: ModelReport | undefined;
     child.on("message", (message) => {

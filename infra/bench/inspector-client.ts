@@ -61,7 +61,13 @@ export async function openInspectorClient(url: string | URL, timeoutMs: number):
 
   socket.on("message", (data, isBinary) => {
     if (isBinary) return;
-    const message = JSON.parse(data.toString("utf8")) as { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string } };
+    const message = JSON.parse(data.toString("utf8")) as {
+      id?: number;
+      method?: string;
+      params?: unknown;
+      result?: unknown;
+      error?: { message: string };
+    };
     // A proxy may relay replies to its own commands (wrangler numbers them from 1e8): unknown ids are not ours.
     const call = message.id === undefined ? undefined : pending.get(message.id);
     if (call && message.id !== undefined) {

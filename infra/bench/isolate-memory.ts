@@ -134,7 +134,10 @@ export async function connectIsolateInspector(url: string | URL, timeoutMs = DEF
  * @example
  * const url = await findInspectorUrl(inspectorPort); // "ws://127.0.0.1:PORT/ws"
  */
-export async function findInspectorUrl(inspectorPort: number, options: { host?: string; worker?: string; timeoutMs?: number } = {}): Promise<string> {
+export async function findInspectorUrl(
+  inspectorPort: number,
+  options: { host?: string; worker?: string; timeoutMs?: number } = {},
+): Promise<string> {
   const { host = "127.0.0.1", worker, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
   const response = await fetch(`http://${host}:${inspectorPort}/json/list`, { signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok) throw new Error(`inspector /json/list on port ${inspectorPort} returned ${response.status}`);
@@ -143,7 +146,9 @@ export async function findInspectorUrl(inspectorPort: number, options: { host?: 
   const candidates = userWorkers.length > 0 ? userWorkers : targets;
   const [target] = candidates;
   if (target === undefined || candidates.length > 1) {
-    throw new Error(`expected one Worker target on inspector port ${inspectorPort}, found: ${targets.map(({ id }) => id).join(", ") || "none"}`);
+    throw new Error(
+      `expected one Worker target on inspector port ${inspectorPort}, found: ${targets.map(({ id }) => id).join(", ") || "none"}`,
+    );
   }
   return target.webSocketDebuggerUrl;
 }
@@ -166,10 +171,17 @@ export async function findFreePort(): Promise<number> {
 
 /** An array (remote object id) of every live object whose prototype chain holds `prototypeExpression`. */
 async function queryLiveObjects(client: InspectorClient, contextId: number, prototypeExpression: string, group: string): Promise<string> {
-  const prototype = await client.send<EvaluateResult>("Runtime.evaluate", { expression: prototypeExpression, contextId, objectGroup: group });
+  const prototype = await client.send<EvaluateResult>("Runtime.evaluate", {
+    expression: prototypeExpression,
+    contextId,
+    objectGroup: group,
+  });
   const result = resultOf(prototype, prototypeExpression);
   if (result.objectId === undefined) throw new Error(`${prototypeExpression} did not evaluate to an object`);
-  const { objects } = await client.send<{ objects: RemoteObject }>("Runtime.queryObjects", { prototypeObjectId: result.objectId, objectGroup: group });
+  const { objects } = await client.send<{ objects: RemoteObject }>("Runtime.queryObjects", {
+    prototypeObjectId: result.objectId,
+    objectGroup: group,
+  });
   if (objects.objectId === undefined) throw new Error(`queryObjects on ${prototypeExpression} returned no array`);
   return objects.objectId;
 }

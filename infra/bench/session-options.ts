@@ -23,7 +23,9 @@ const OPTION_SETS: Record<string, OrtSessionOptions> = {
 };
 
 function peakRssMb(): number {
-  const line = readFileSync("/proc/self/status", "utf8").split("\n").find((entry) => entry.startsWith("VmHWM:"));
+  const line = readFileSync("/proc/self/status", "utf8")
+    .split("\n")
+    .find((entry) => entry.startsWith("VmHWM:"));
   return Number(line?.match(/\d+/)?.[0] ?? 0) / 1024;
 }
 
@@ -38,7 +40,14 @@ async function runChild(path: string, name: string): Promise<void> {
   const decodeStart = performance.now();
   await generateIds(runner, prompt, { strategy: "greedy", maxTokens: 16 }, { eosTokenId: -1, decode: (ids) => ids.join(",") });
   const msPerToken = (performance.now() - decodeStart) / 16;
-  console.log(JSON.stringify({ options: name, load_ms: Math.round(loadMs), ms_per_token_incl_prefill: Math.round(msPerToken * 10) / 10, peak_rss_mb: Math.round(peakRssMb()) }));
+  console.log(
+    JSON.stringify({
+      options: name,
+      load_ms: Math.round(loadMs),
+      ms_per_token_incl_prefill: Math.round(msPerToken * 10) / 10,
+      peak_rss_mb: Math.round(peakRssMb()),
+    }),
+  );
 }
 
 const [mode, path, name] = process.argv.slice(2);

@@ -104,7 +104,10 @@ export async function runWorkerdMemoryBench(presets: readonly Gpt2PresetName[]) 
 
 async function benchVariant(modelPath: string, variant: LoadVariant): Promise<Omit<VariantReport, "variant" | "file_mib">> {
   // onnx and ort lift the budget so nothing is planned or refused: they show the unplanned footprint.
-  const vars: Record<string, string> = { EDGE_TOKEN_BUDGET: "4096", ...(variant === "ort_planned" ? {} : { EDGE_MEMORY_BUDGET_MB: "1000000" }) };
+  const vars: Record<string, string> = {
+    EDGE_TOKEN_BUDGET: "4096",
+    ...(variant === "ort_planned" ? {} : { EDGE_MEMORY_BUDGET_MB: "1000000" }),
+  };
   const worker = await startBenchWorker(modelPath, vars);
   try {
     const report: Omit<VariantReport, "variant" | "file_mib"> = { idle: await read(worker) };
@@ -129,7 +132,8 @@ async function benchVariant(modelPath: string, variant: LoadVariant): Promise<Om
       const filled = await worker.generate(cap - NEW_TOKENS, NEW_TOKENS);
       if (!filled.ok) throw new Error(`a request of ${cap} tokens failed: ${filled.error}`);
       report.at_context = { tokens: cap, ...(await read(worker)) };
-      report.plan_held = report.at_context.wasm_mib === report.after_load.wasm_mib && (report.at_context.peak_mib ?? Infinity) <= BUDGET_MIB;
+      report.plan_held =
+        report.at_context.wasm_mib === report.after_load.wasm_mib && (report.at_context.peak_mib ?? Infinity) <= BUDGET_MIB;
     }
     return report;
   } finally {

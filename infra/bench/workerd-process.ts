@@ -36,7 +36,9 @@ export function workerdPids(): Array<{ pid: number; started: number }> {
     }
     return false;
   };
-  return [...names].filter(([pid, name]) => name.startsWith("workerd") && descends(pid)).map(([pid]) => ({ pid, started: starts.get(pid) ?? 0 }));
+  return [...names]
+    .filter(([pid, name]) => name.startsWith("workerd") && descends(pid))
+    .map(([pid]) => ({ pid, started: starts.get(pid) ?? 0 }));
 }
 
 export interface RssSampler {
@@ -60,7 +62,7 @@ export function sampleRss(pid: number): RssSampler {
   let peak = 0;
   const read = (): { rss: number; hwm: number } => {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, "m").exec(status)?.[1] ?? Number.NaN) * 1024 / MB;
+    const field = (name: string) => (Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, "m").exec(status)?.[1] ?? Number.NaN) * 1024) / MB;
     return { rss: field("VmRSS"), hwm: field("VmHWM") };
   };
   const sample = (): number => {

@@ -55,9 +55,7 @@ if (command === "generate") {
   const out = await generateIds(model.runner, promptIds, decoding, { eosTokenId: model.eosTokenId, decode: gpt2Tokenizer.decode });
   console.log(JSON.stringify({ prompt_ids: promptIds, ids: out.ids, text: out.text, finish_reason: out.finishReason }));
 } else {
-  const ids = values.ids
-    ? parseIds(values.ids)
-    : gpt2Tokenizer.encode((values.context ?? "") + (values.continuation ?? ""));
+  const ids = values.ids ? parseIds(values.ids) : gpt2Tokenizer.encode((values.context ?? "") + (values.continuation ?? ""));
   const from = values.from ? Number(values.from) : values.ids ? 1 : gpt2Tokenizer.count(values.context ?? "") || 1;
   const [logprobs = []] = await scoreIds(model.runner, [{ ids, from }]);
   const logprob = logprobs.reduce((sum, value) => sum + value, 0);

@@ -56,7 +56,10 @@ export async function convertModel(source: string, out = ortPathFor(source)): Pr
   // Imported on demand: the native binding is a dev tool, never part of the Worker.
   const { InferenceSession } = await import("onnxruntime-node");
   const edit = addLogitsToKeep(sourceBytes);
-  const refused = edit.graphs > 0 ? await checkLogitsToKeep((await InferenceSession.create(edit.bytes, { logSeverityLevel: 4 })) as unknown as WebSession) : undefined;
+  const refused =
+    edit.graphs > 0
+      ? await checkLogitsToKeep((await InferenceSession.create(edit.bytes, { logSeverityLevel: 4 })) as unknown as WebSession)
+      : undefined;
   const chosen = refused === undefined ? edit : { bytes: sourceBytes, graphs: 0 };
   const partial = `${out}.part`;
   try {

@@ -16,7 +16,12 @@ import { quantizeInt8Columns } from "./quantize-int8";
 export const emitInt8Linear: EmitLinear = (graph, input, linear, name) => {
   const { inFeatures, outFeatures } = linear;
   const quantized = quantizeInt8Columns(linear.weight, inFeatures, outFeatures);
-  const weight = graph.addInitializer(`${name}.weight_quantized`, OnnxDataType.INT8, [inFeatures, outFeatures], viewAsBytes(quantized.values));
+  const weight = graph.addInitializer(
+    `${name}.weight_quantized`,
+    OnnxDataType.INT8,
+    [inFeatures, outFeatures],
+    viewAsBytes(quantized.values),
+  );
   const scales = graph.addFloatInitializer(`${name}.weight_scale`, [outFeatures], quantized.scales);
   const bias = graph.addFloatInitializer(`${name}.bias`, [outFeatures], linear.bias);
   const product = addDynamicQuantizedMatMul(graph, input, weight, scales, `/${name}`);

@@ -29,8 +29,11 @@ async function download(path: string, target: string): Promise<string> {
   try {
     response = await fetch(url, { redirect: "follow" });
   } catch (error) {
-    throw new Error(`cannot reach ${HUB} (${(error as Error).cause ?? (error as Error).message}); ` +
-      "this machine may have no route to the Hugging Face hub: download the files elsewhere into " + outDir);
+    throw new Error(
+      `cannot reach ${HUB} (${(error as Error).cause ?? (error as Error).message}); ` +
+        "this machine may have no route to the Hugging Face hub: download the files elsewhere into " +
+        outDir,
+    );
   }
   if (!response.ok || !response.body) throw new Error(`GET ${url}: HTTP ${response.status}`);
   const expected = (response.headers.get("x-linked-etag") ?? "").replaceAll('"', "");
@@ -72,7 +75,9 @@ try {
   const sha256 = await download(values.file, modelPath);
   await download("config.json", join(outDir, "config.json"));
   const edgeReady = await convertModel(modelPath);
-  console.log(JSON.stringify({ repo, file: values.file, path: modelPath, sha256, edge_ready: edgeReady.path, edge_ready_sha256: edgeReady.sha256 }));
+  console.log(
+    JSON.stringify({ repo, file: values.file, path: modelPath, sha256, edge_ready: edgeReady.path, edge_ready_sha256: edgeReady.sha256 }),
+  );
 } catch (error) {
   console.error(`model:fetch failed: ${(error as Error).message}`);
   process.exit(1);

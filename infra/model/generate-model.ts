@@ -20,16 +20,26 @@ export { writeGeneratedModel };
 const USAGE = "usage: tsx infra/model/generate-model.ts [--preset tiny|distilgpt2|gpt2] [--seed 1] [--out DIR] [--quant int8|q4]";
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { preset: { type: "string" }, seed: { type: "string" }, out: { type: "string" }, quant: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { preset: { type: "string" }, seed: { type: "string" }, out: { type: "string" }, quant: { type: "string" } },
+  });
   const preset = values.preset ?? "tiny";
   if (!isGpt2PresetName(preset)) throw new Error(`unknown --preset ${preset}\n${USAGE}`);
   const seed = Number(values.seed ?? "1");
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`--seed must be an integer in [0, 2^32), got ${values.seed}\n${USAGE}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new Error(`--seed must be an integer in [0, 2^32), got ${values.seed}\n${USAGE}`);
   const quantization = values.quant ?? "fp32";
   if (!isGpt2Quantization(quantization)) throw new Error(`unknown --quant ${quantization}\n${USAGE}`);
   const outDir = values.out ?? `models/generated/${preset}-seed${seed}`;
   const model = await writeGeneratedModel({ preset, seed, outDir, quantization });
-  const summary = { path: model.modelPath, config: model.configPath, quantization, bytes: model.bytes, sha256: model.sha256, reused: model.reused };
+  const summary = {
+    path: model.modelPath,
+    config: model.configPath,
+    quantization,
+    bytes: model.bytes,
+    sha256: model.sha256,
+    reused: model.reused,
+  };
   console.log(JSON.stringify(summary));
 }
 

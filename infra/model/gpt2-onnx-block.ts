@@ -63,10 +63,16 @@ export function addGpt2Block(context: Gpt2BlockContext, layer: Gpt2LayerWeights,
   const prefix = `transformer.h.${index}`;
   const normed = addLayerNorm(graph, input, layer.ln1, `${prefix}.ln_1`);
   const attention = addAttention(context, emitLinear(graph, normed, layer.attn, `${prefix}.attn.c_attn`), index);
-  const afterAttention = graph.addOp("Add", `/${prefix}/attn_residual`, [input, emitLinear(graph, attention, layer.attnProj, `${prefix}.attn.c_proj`)]);
+  const afterAttention = graph.addOp("Add", `/${prefix}/attn_residual`, [
+    input,
+    emitLinear(graph, attention, layer.attnProj, `${prefix}.attn.c_proj`),
+  ]);
   const expanded = emitLinear(graph, addLayerNorm(graph, afterAttention, layer.ln2, `${prefix}.ln_2`), layer.fc, `${prefix}.mlp.c_fc`);
   const activated = addGeluTanh(context, expanded, `/${prefix}.mlp/gelu`);
-  return graph.addOp("Add", `/${prefix}/mlp_residual`, [afterAttention, emitLinear(graph, activated, layer.mlpProj, `${prefix}.mlp.c_proj`)]);
+  return graph.addOp("Add", `/${prefix}/mlp_residual`, [
+    afterAttention,
+    emitLinear(graph, activated, layer.mlpProj, `${prefix}.mlp.c_proj`),
+  ]);
 }
 
 /**
@@ -100,7 +106,10 @@ function addAttention(context: Gpt2BlockContext, qkv: string, index: number): st
   const past = getPastNames(index);
   const present = getPresentNames(index);
   const [keys] = graph.addNode("Concat", `${scope}/present_key`, [past.key, key], { attributes: { axis: int(2) }, outputs: [present.key] });
-  const [values] = graph.addNode("Concat", `${scope}/present_value`, [past.value, value], { attributes: { axis: int(2) }, outputs: [present.value] });
+  const [values] = graph.addNode("Concat", `${scope}/present_value`, [past.value, value], {
+    attributes: { axis: int(2) },
+    outputs: [present.value],
+  });
 
   const keysT = graph.addOp("Transpose", `${scope}/keys_t`, [keys!], { perm: ints([0, 1, 3, 2]) });
   const scores = graph.addOp("MatMul", `${scope}/scores`, [query, keysT]);

@@ -33,4 +33,3 @@ export function addAttentionMask(graph: OnnxGraphBuilder): string {
   const keepKeysBroadcast = graph.addOp("Unsqueeze", `${scope}/keep_keys_broadcast`, [keepKeys, keyAxes]);
   return graph.addOp("And", `${scope}/allowed`, [causal, keepKeysBroadcast]);
 }
-

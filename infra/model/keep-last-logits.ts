@@ -74,14 +74,26 @@ function editGraph(graph: Uint8Array, counter: { graphs: number }): ProtoWriter 
     }
   }
   const neg = { name: names.start, opType: "Neg", domain: "", inputs: [LOGITS_TO_KEEP_INPUT], outputs: [names.start], attributes: {} };
-  const slice = { name: kept, opType: "Slice", domain: "", inputs: [normed, names.start, names.end, names.axes], outputs: [kept], attributes: {} };
+  const slice = {
+    name: kept,
+    opType: "Slice",
+    domain: "",
+    inputs: [normed, names.start, names.end, names.axes],
+    outputs: [kept],
+    attributes: {},
+  };
   (pieces[norm.index] as ProtoWriter).writeMessage(GRAPH.node, encodeNode(neg)).writeMessage(GRAPH.node, encodeNode(slice));
   const int64 = (value: bigint) => new Uint8Array(BigInt64Array.of(value).buffer);
-  return pieces
-    .reduce((writer, piece) => writer.writeRaw(piece), out)
-    .writeMessage(GRAPH.initializer, encodeTensor({ name: names.end, dataType: OnnxDataType.INT64, dims: [1], rawData: int64(INT64_MAX) }))
-    // The sequence axis, counted from the end: [batch, seq, hidden] and a flattened [rows, hidden] alike.
-    .writeMessage(GRAPH.initializer, encodeTensor({ name: names.axes, dataType: OnnxDataType.INT64, dims: [1], rawData: int64(-2n) }));
+  return (
+    pieces
+      .reduce((writer, piece) => writer.writeRaw(piece), out)
+      .writeMessage(
+        GRAPH.initializer,
+        encodeTensor({ name: names.end, dataType: OnnxDataType.INT64, dims: [1], rawData: int64(INT64_MAX) }),
+      )
+      // The sequence axis, counted from the end: [batch, seq, hidden] and a flattened [rows, hidden] alike.
+      .writeMessage(GRAPH.initializer, encodeTensor({ name: names.axes, dataType: OnnxDataType.INT64, dims: [1], rawData: int64(-2n) }))
+  );
 }
 
 /** A node field, its subgraph attributes edited (If branches, loop bodies). */
@@ -108,7 +120,9 @@ function editNodeSubgraphs(graph: Uint8Array, node: ProtoField, counter: { graph
 }
 
 function hasSubgraph(bytes: Uint8Array, attribute: ProtoField): boolean {
-  return readFields(bytes, attribute.valueStart, attribute.end).some((part) => part.number === ATTRIBUTE.graph || part.number === ATTRIBUTE.graphs);
+  return readFields(bytes, attribute.valueStart, attribute.end).some(
+    (part) => part.number === ATTRIBUTE.graph || part.number === ATTRIBUTE.graphs,
+  );
 }
 
 /** `nodeField` is one whole NodeProto field (tag included). */

@@ -6,10 +6,7 @@ import { ProtoWriter } from "./protobuf-writer";
 export const OnnxDataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT64: 7, BOOL: 9 } as const;
 export type OnnxDataTypeCode = (typeof OnnxDataType)[keyof typeof OnnxDataType];
 
-export type OnnxAttribute =
-  | { kind: "int"; value: number }
-  | { kind: "float"; value: number }
-  | { kind: "ints"; value: readonly number[] };
+export type OnnxAttribute = { kind: "int"; value: number } | { kind: "float"; value: number } | { kind: "ints"; value: readonly number[] };
 
 export interface OnnxNode {
   name: string;

@@ -43,6 +43,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const model = await chooseLocalModel(positionals[0]);
   const converted = await convertModel(model.path);
   seedLocalModel(converted.path);
-  if (model.meaningless) console.warn("!!! Seeded the TINY RANDOM-WEIGHT model: its outputs are meaningless. Run npm run model:fetch for distilgpt2.");
-  console.log(JSON.stringify({ bucket: EDGE_BUCKET, key: EDGE_MODEL_KEY, ...model, edge_ready: converted.path, bytes: converted.bytes, sha256: converted.sha256 }));
+  if (model.meaningless)
+    console.warn("!!! Seeded the TINY RANDOM-WEIGHT model: its outputs are meaningless. Run npm run model:fetch for distilgpt2.");
+  console.log(
+    JSON.stringify({
+      bucket: EDGE_BUCKET,
+      key: EDGE_MODEL_KEY,
+      ...model,
+      edge_ready: converted.path,
+      bytes: converted.bytes,
+      sha256: converted.sha256,
+    }),
+  );
 }

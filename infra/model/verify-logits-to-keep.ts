@@ -40,7 +40,8 @@ export async function checkLogitsToKeep(session: InferenceSession): Promise<stri
       if ((last[id] as number) > (last[keptTop] as number)) keptTop = id;
     });
     if (top !== keptTop) return `the top token changed from ${top} to ${keptTop}`;
-    if (diff > TOLERANCE_OF_RANGE * (high - low)) return `the last row moved by ${diff.toFixed(3)} (logit range ${(high - low).toFixed(1)})`;
+    if (diff > TOLERANCE_OF_RANGE * (high - low))
+      return `the last row moved by ${diff.toFixed(3)} (logit range ${(high - low).toFixed(1)})`;
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

@@ -76,7 +76,12 @@ export async function writeGeneratedModel(options: GenerateModelOptions): Promis
 }
 
 /** The transformers GPT2Config fields loaders read, plus provenance so nobody mistakes it for trained weights. */
-function createHfConfig(config: Gpt2Config, preset: Gpt2PresetName, seed: number, modelFiles: Record<string, string>): Record<string, unknown> {
+function createHfConfig(
+  config: Gpt2Config,
+  preset: Gpt2PresetName,
+  seed: number,
+  modelFiles: Record<string, string>,
+): Record<string, unknown> {
   return {
     model_type: "gpt2",
     architectures: ["GPT2LMHeadModel"],

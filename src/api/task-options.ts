@@ -26,10 +26,9 @@ export const optionsSchema = z
       .positive()
       .optional()
       .openapi({ description: "Latency budget for the whole request (also the x-deadline-ms header); routing and retries respect it." }),
-    escalate: z
-      .boolean()
-      .optional()
-      .openapi({ description: "answer, complete, choose: re-run on the GPU when the edge answer's confidence is under the configured threshold." }),
+    escalate: z.boolean().optional().openapi({
+      description: "answer, complete, choose: re-run on the GPU when the edge answer's confidence is under the configured threshold.",
+    }),
     stopword_filter: z
       .boolean()
       .optional()

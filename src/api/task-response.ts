@@ -59,7 +59,11 @@ export type TaskResponse = z.infer<ReturnType<typeof buildTaskResponseSchema>>;
  * @example
  * c.json(formatTaskResponse(task, run, { includePrompt: false, totalMs: 12 }));
  */
-export function formatTaskResponse(task: TaskModule, run: TaskRun, options: { includePrompt?: boolean; totalMs?: number } = {}): TaskResponse {
+export function formatTaskResponse(
+  task: TaskModule,
+  run: TaskRun,
+  options: { includePrompt?: boolean; totalMs?: number } = {},
+): TaskResponse {
   const backendMs = run.route.attempts.reduce((sum, attempt) => sum + attempt.durationMs, 0);
   return {
     task: task.name,
@@ -83,7 +87,15 @@ function formatRoute(route: RouteReport): z.infer<typeof routeSchema> {
     attempts: route.attempts.map(({ durationMs, ...attempt }) => ({ ...attempt, duration_ms: durationMs })),
     reason: route.reason,
     ...(escalation
-      ? { escalation: { from: escalation.from, to: escalation.to, confidence: escalation.confidence, threshold: escalation.threshold, edge_output: escalation.edgeOutput } }
+      ? {
+          escalation: {
+            from: escalation.from,
+            to: escalation.to,
+            confidence: escalation.confidence,
+            threshold: escalation.threshold,
+            edge_output: escalation.edgeOutput,
+          },
+        }
       : {}),
   };
 }

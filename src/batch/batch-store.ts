@@ -68,7 +68,7 @@ export async function readInputLines(bucket: R2Bucket, id: string): Promise<stri
  */
 export async function writeChunkOutput(bucket: R2Bucket, id: string, chunk: number, lines: OutputLine[]): Promise<void> {
   const failed = lines.filter((line) => line.error !== null || (line.response?.status_code ?? 500) >= 400).length;
-  await bucket.put(batchKeys.output(id, chunk), lines.map((line) => JSON.stringify(line) + "\n").join(""), {
+  await bucket.put(batchKeys.output(id, chunk), lines.map((line) => `${JSON.stringify(line)}\n`).join(""), {
     httpMetadata: { contentType: "application/jsonl" },
     customMetadata: { completed: String(lines.length - failed), failed: String(failed) },
   });

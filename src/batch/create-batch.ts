@@ -35,7 +35,7 @@ export async function createBatch(body: string, settings: AsyncBatchSettings): P
     chunk_lines: chunkLines,
     errors,
   };
-  await bucket.put(batchKeys.input(job.id), lines.join("\n") + "\n", { httpMetadata: { contentType: "application/jsonl" } });
+  await bucket.put(batchKeys.input(job.id), `${lines.join("\n")}\n`, { httpMetadata: { contentType: "application/jsonl" } });
   await writeJob(bucket, job);
   await enqueueChunks(queue, job).catch(async (error: unknown) => {
     // Chunks that never reach the queue would leave the job in progress forever.

@@ -46,10 +46,14 @@ export async function readBatchOutput(settings: AsyncBatchSettings, id: string, 
   const job = await requireJob(bucket, id);
   const chunks = await listChunkCounts(bucket, id);
   if (!partial && chunks.size < job.chunk_count) {
-    throw new ApiError("conflict", `batch ${id} is not finished (${chunks.size} of ${job.chunk_count} chunks written); add ?partial=true for what is there`, {
-      chunks_done: chunks.size,
-      chunk_count: job.chunk_count,
-    });
+    throw new ApiError(
+      "conflict",
+      `batch ${id} is not finished (${chunks.size} of ${job.chunk_count} chunks written); add ?partial=true for what is there`,
+      {
+        chunks_done: chunks.size,
+        chunk_count: job.chunk_count,
+      },
+    );
   }
   const ready = [...chunks.keys()].sort((a, b) => a - b);
   const parts = await Promise.all(ready.map(async (chunk) => (await bucket.get(batchKeys.output(id, chunk)))?.text() ?? ""));

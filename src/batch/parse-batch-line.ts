@@ -92,4 +92,3 @@ function checkItem(item: BatchItem): ParsedItem | { code: string; message: strin
 function invalid(customId: string | null, code: string, message: string): InvalidLine {
   return { ok: false, customId, code, message };
 }
-

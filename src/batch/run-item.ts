@@ -23,9 +23,7 @@ export interface ParsedItem {
 }
 
 /** What happened to one item; failures are values here, never exceptions. */
-export type ItemOutcome =
-  | { status: "ok"; response: TaskResponse }
-  | { status: "error"; error: ErrorBody["error"]; httpStatus: number };
+export type ItemOutcome = { status: "ok"; response: TaskResponse } | { status: "error"; error: ErrorBody["error"]; httpStatus: number };
 
 /** What running items needs: the pipeline, and the error handler's mapping of failures to replies. */
 export interface ItemDeps {

@@ -98,7 +98,13 @@ export function loadConfig(env: Env): Config {
     breaker: { failureThreshold: vars.BREAKER_FAILURES, coolDownMs: vars.BREAKER_COOLDOWN_MS },
     escalation: { minMeanLogprob: vars.ESCALATE_MIN_MEAN_LOGPROB, minProbability: vars.ESCALATE_MIN_PROBABILITY },
     syncBatch: { maxItems: vars.BATCH_MAX_ITEMS, concurrency: vars.BATCH_CONCURRENCY, maxSubrequests: vars.BATCH_MAX_SUBREQUESTS },
-    asyncBatch: { bucket: batches, queue, maxLines: vars.BATCH_MAX_LINES, chunkLines: vars.BATCH_CHUNK_LINES, concurrency: vars.BATCH_CHUNK_CONCURRENCY },
+    asyncBatch: {
+      bucket: batches,
+      queue,
+      maxLines: vars.BATCH_MAX_LINES,
+      chunkLines: vars.BATCH_CHUNK_LINES,
+      concurrency: vars.BATCH_CHUNK_CONCURRENCY,
+    },
     maxBodyBytes: vars.MAX_BODY_BYTES,
     maxCandidates: vars.MAX_CANDIDATES,
   };

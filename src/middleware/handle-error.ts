@@ -55,7 +55,8 @@ function toApiError(error: unknown): ApiError {
     const attempts = error.attempts.map(({ durationMs, ...attempt }) => ({ ...attempt, duration_ms: durationMs }));
     return new ApiError(backendErrorType(error.reason === "deadlineExceeded" ? "timeout" : error.lastError), error.message, { attempts });
   }
-  if (error instanceof APICallError) return new ApiError(backendErrorType(error), error.message, { backend: error.backend, ...error.details });
+  if (error instanceof APICallError)
+    return new ApiError(backendErrorType(error), error.message, { backend: error.backend, ...error.details });
   if (error instanceof HTTPException) {
     if (error.status === 400) return new ApiError("invalid_json", `malformed JSON body: ${error.message}`);
     if (error.status === 413) return new ApiError("payload_too_large", error.message);

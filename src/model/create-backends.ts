@@ -28,14 +28,17 @@ export interface BackendSettings {
  * createBackends(loadConfig(env)).map((backend) => backend.id); // ["gpu:vllm-a", "gpu:vllm-b", "edge"]
  */
 export function createBackends(settings: BackendSettings, fetchImpl?: typeof fetch): InferenceBackend[] {
-  return [
-    ...settings.gpu.map((gpu) => createGpuBackend(gpu, fetchImpl)),
-    ...(settings.edge ? [createEdge(settings.edge)] : []),
-  ];
+  return [...settings.gpu.map((gpu) => createGpuBackend(gpu, fetchImpl)), ...(settings.edge ? [createEdge(settings.edge)] : [])];
 }
 
 function createEdge(edge: EdgeSettings): InferenceBackend {
-  const source: EdgeModelSource = { bucket: edge.bucket, key: edge.key, firstPassKey: edge.firstPassKey, budget: edge.memory, contextTokens: edge.contextTokens };
+  const source: EdgeModelSource = {
+    bucket: edge.bucket,
+    key: edge.key,
+    firstPassKey: edge.firstPassKey,
+    budget: edge.memory,
+    contextTokens: edge.contextTokens,
+  };
   return createEdgeBackend({
     model: edge.model,
     contextTokens: edge.contextTokens,

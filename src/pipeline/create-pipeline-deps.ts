@@ -30,9 +30,11 @@ const breakerSets = new Map<string, CircuitBreakers>();
 
 function breakersFor(settings: BreakerSettings): CircuitBreakers {
   const key = JSON.stringify(settings);
-  let set = breakerSets.get(key);
-  if (!set) breakerSets.set(key, (set = new CircuitBreakers(settings)));
-  return set;
+  const known = breakerSets.get(key);
+  if (known) return known;
+  const created = new CircuitBreakers(settings);
+  breakerSets.set(key, created);
+  return created;
 }
 
 /**
@@ -45,7 +47,10 @@ function breakersFor(settings: BreakerSettings): CircuitBreakers {
  * @example
  * const run = await runTask(task, input, options, createPipelineDeps(config));
  */
-export function createPipelineDeps(settings: PipelineSettings, options: { coalesce?: number; subrequestLimit?: number } = {}): PipelineDeps {
+export function createPipelineDeps(
+  settings: PipelineSettings,
+  options: { coalesce?: number; subrequestLimit?: number } = {},
+): PipelineDeps {
   const { coalesce, subrequestLimit } = options;
   const budget = subrequestLimit ? { remaining: subrequestLimit, limit: subrequestLimit } : undefined;
   const backends = createBackends(settings)

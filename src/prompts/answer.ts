@@ -23,9 +23,7 @@ const input = z
   })
   .openapi("AnswerInput");
 
-const output = z
-  .object({ answer: z.string().openapi({ description: "The first generated line, trimmed." }) })
-  .openapi("AnswerOutput");
+const output = z.object({ answer: z.string().openapi({ description: "The first generated line, trimmed." }) }).openapi("AnswerOutput");
 
 type Input = z.infer<typeof input>;
 type Output = z.infer<typeof output>;

@@ -18,13 +18,10 @@ const input = z
       .array(nonEmptyText("A candidate for the blank."))
       .min(2)
       .openapi({ description: "The candidates to fill the blank with (at least 2)." }),
-    mode: z
-      .enum(["full", "partial"])
-      .optional()
-      .openapi({
-        description:
-          "full (default, Children's Book Test): score candidate plus the rest of the text; partial (Winograd): score only the text after the candidate.",
-      }),
+    mode: z.enum(["full", "partial"]).optional().openapi({
+      description:
+        "full (default, Children's Book Test): score candidate plus the rest of the text; partial (Winograd): score only the text after the candidate.",
+    }),
   })
   .openapi("ChooseInput");
 
@@ -134,7 +131,10 @@ export const chooseTask: TaskModule<Input, Output> = {
   postprocess(result, value) {
     if (result.kind !== "score") throw new TypeError("choose expects scores");
     if (result.scores.length !== value.candidates.length) throw new TypeError("choose expects one score per candidate");
-    const ranking = rank(value.candidates, result.scores.map((score) => score.logprob));
+    const ranking = rank(
+      value.candidates,
+      result.scores.map((score) => score.logprob),
+    );
     return { choice: ranking[0]?.candidate ?? "", ranking };
   },
 };

@@ -4,9 +4,7 @@ import { nonEmptyText } from "./fields";
 import { isStopWord } from "./stopwords";
 import { TEMPLATE_VERSION, type BuildContext, type FollowUp, type TaskModule, type Truncation } from "./types";
 
-const input = z
-  .object({ text: nonEmptyText("The passage without its last word.") })
-  .openapi("CompleteInput");
+const input = z.object({ text: nonEmptyText("The passage without its last word.") }).openapi("CompleteInput");
 
 const output = z
   .object({

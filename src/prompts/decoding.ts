@@ -30,8 +30,7 @@ export function resolveDecoding(defaults: Decoding, overrides: DecodingOverrides
     ...(defaults.topLogprobs !== undefined ? { topLogprobs: defaults.topLogprobs } : {}),
   };
   if (overrides.temperature === 0) return { ...base, strategy: "greedy" };
-  const asksSampling =
-    overrides.temperature !== undefined || overrides.topK !== undefined || overrides.topP !== undefined;
+  const asksSampling = overrides.temperature !== undefined || overrides.topK !== undefined || overrides.topP !== undefined;
   if (defaults.strategy === "greedy" && !asksSampling) return base;
   return dropUndefined({
     ...base,

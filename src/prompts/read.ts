@@ -15,17 +15,12 @@ const turn = z
 const input = z
   .object({
     document: nonEmptyText("The passage the conversation is about."),
-    history: z
-      .array(turn)
-      .optional()
-      .openapi({ description: "Earlier question/answer turns, oldest first." }),
+    history: z.array(turn).optional().openapi({ description: "Earlier question/answer turns, oldest first." }),
     question: nonEmptyText("The question to answer now."),
   })
   .openapi("ReadInput");
 
-const output = z
-  .object({ answer: z.string().openapi({ description: "The first generated line, trimmed." }) })
-  .openapi("ReadOutput");
+const output = z.object({ answer: z.string().openapi({ description: "The first generated line, trimmed." }) }).openapi("ReadOutput");
 
 type Input = z.infer<typeof input>;
 type Output = z.infer<typeof output>;

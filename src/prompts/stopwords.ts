@@ -2,6 +2,7 @@
  * NLTK's English stop-word list (179 words), the usual choice for the
  * paper's LAMBADA stop-word filter. Lower-case, with straight apostrophes.
  */
+// biome-ignore format: NLTK's list, kept in rows rather than one word per line.
 const STOPWORDS = new Set([
   "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "you're", "you've", "you'll", "you'd",
   "your", "yours", "yourself", "yourselves", "he", "him", "his", "himself", "she", "she's", "her", "hers",

@@ -6,9 +6,7 @@ import { TEMPLATE_VERSION, type TaskModule, type Truncation } from "./types";
 
 const SUFFIX = "\nTL;DR:";
 
-const input = z
-  .object({ text: nonEmptyText("The article to summarize.") })
-  .openapi("SummarizeInput");
+const input = z.object({ text: nonEmptyText("The article to summarize.") }).openapi("SummarizeInput");
 
 const output = z
   .object({ summary: z.string().openapi({ description: "The first three generated sentences." }) })

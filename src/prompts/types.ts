@@ -3,15 +3,7 @@ import type { Decoding, Generation, ScoreRequest, ScoredContinuation } from "../
 import type { Tokenizer } from "../model/tokenizer";
 
 /** Every task the router serves. */
-export type TaskName =
-  | "summarize"
-  | "answer"
-  | "translate"
-  | "read"
-  | "complete"
-  | "choose"
-  | "score"
-  | "generate";
+export type TaskName = "summarize" | "answer" | "translate" | "read" | "complete" | "choose" | "score" | "generate";
 
 /** Version of the whole template set; bump when any prompt string changes. */
 export const TEMPLATE_VERSION = "gpt2-paper/v1";
@@ -46,9 +38,7 @@ export interface ScorePlan {
 export type PromptPlan = GeneratePlan | ScorePlan;
 
 /** What a backend returned for a plan. */
-export type StepResult =
-  | { kind: "generate"; generation: Generation }
-  | { kind: "score"; scores: ScoredContinuation[] };
+export type StepResult = { kind: "generate"; generation: Generation } | { kind: "score"; scores: ScoredContinuation[] };
 
 /** Options a task may read beyond decoding (validated at the HTTP boundary). */
 export interface TaskOptions {

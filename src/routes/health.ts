@@ -17,7 +17,10 @@ const backendSchema = z.object({
       peak_step_js_mb: z.number(),
     })
     .optional()
-    .openapi({ description: "Edge only, with ?check=true (MiB): the model file, ORT's wasm memory (its peak so far), the budget, the context that fits it, and the most one inference step held in JS." }),
+    .openapi({
+      description:
+        "Edge only, with ?check=true (MiB): the model file, ORT's wasm memory (its peak so far), the budget, the context that fits it, and the most one inference step held in JS.",
+    }),
 });
 
 const route = createRoute({

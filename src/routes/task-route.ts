@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type z } from "@hono/zod-openapi";
 import type { TaskModule } from "../prompts/types";
 import { errorSchema } from "../api/error-schema";
 import { optionsSchema } from "../api/task-options";

@@ -25,7 +25,12 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
       const { options: sent, ...input } = c.req.valid("json" as never) as { options?: TaskRequestOptions };
       const options: TaskRequestOptions = sent ?? optionsSchema.parse({});
       const header = c.req.header("x-deadline-ms");
-      const run = await runTask(task, input, toRunOptions(options, header === undefined ? undefined : parseDeadline(header)), createPipelineDeps(c.var.config));
+      const run = await runTask(
+        task,
+        input,
+        toRunOptions(options, header === undefined ? undefined : parseDeadline(header)),
+        createPipelineDeps(c.var.config),
+      );
       c.header("server-timing", describeTimings(run));
       return c.json(formatTaskResponse(task, run, { includePrompt: options.include_prompt, totalMs: Date.now() - started }), 200);
     });
@@ -49,6 +54,8 @@ function parseDeadline(header: string): number {
 /** One Server-Timing entry per attempt, in order: `a0-gpu-vllm-a;dur=12;desc="ok"`. */
 function describeTimings(run: TaskRun): string {
   return run.route.attempts
-    .map((attempt, index) => `a${index}-${attempt.backend.replace(/[^A-Za-z0-9_-]/g, "-")};dur=${attempt.durationMs};desc="${attempt.status}"`)
+    .map(
+      (attempt, index) => `a${index}-${attempt.backend.replace(/[^A-Za-z0-9_-]/g, "-")};dur=${attempt.durationMs};desc="${attempt.status}"`,
+    )
     .join(", ");
 }

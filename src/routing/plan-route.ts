@@ -49,7 +49,11 @@ export interface RoutePlan {
  * // { plan: ["edge", "gpu:vllm-a"], reason: "task table: choose runs on edge" }
  */
 export function planRoute(request: RouteRequest, candidates: RouteCandidate[], policy: RoutingPolicy, random: () => number): RoutePlan {
-  const byKind = (kind: BackendKind) => orderByWeight(candidates.filter((c) => c.kind === kind), random);
+  const byKind = (kind: BackendKind) =>
+    orderByWeight(
+      candidates.filter((c) => c.kind === kind),
+      random,
+    );
   if (request.choice !== "auto") {
     return { plan: healthyFirst(byKind(request.choice)), reason: `requested ${request.choice}` };
   }
@@ -82,7 +86,7 @@ function healthyFirst(ordered: RouteCandidate[]): string[] {
 /** Weighted sampling without replacement (Efraimidis–Spirakis keys). */
 function orderByWeight(candidates: RouteCandidate[], random: () => number): RouteCandidate[] {
   return candidates
-    .map((candidate) => ({ candidate, key: Math.pow(random(), 1 / Math.max(candidate.weight, 1e-9)) }))
+    .map((candidate) => ({ candidate, key: random() ** (1 / Math.max(candidate.weight, 1e-9)) }))
     .sort((a, b) => b.key - a.key)
     .map((entry) => entry.candidate);
 }

@@ -21,7 +21,12 @@ export interface Reply {
  * answerLine("q-1", "marker-1");
  */
 export function answerLine(customId: string, question: string): string {
-  return JSON.stringify({ custom_id: customId, method: "POST", url: "/v1/tasks/answer", body: { question, options: { backend: "gpu", max_tokens: 2 } } });
+  return JSON.stringify({
+    custom_id: customId,
+    method: "POST",
+    url: "/v1/tasks/answer",
+    body: { question, options: { backend: "gpu", max_tokens: 2 } },
+  });
 }
 
 /**
@@ -35,7 +40,7 @@ export async function createBatch(lines: string[], bindings?: Partial<Env>): Pro
   const request = new Request("http://router.test/v1/batches", {
     method: "POST",
     headers: { "content-type": "application/jsonl" },
-    body: lines.join("\n") + "\n",
+    body: `${lines.join("\n")}\n`,
   });
   return send(request, bindings);
 }
@@ -62,7 +67,12 @@ export async function readOutput(id: string, query = ""): Promise<any[]> {
   if (response.status !== 200) throw new Error(`output: ${response.status} ${await response.text()}`);
   expect(response.headers.get("content-type")).toContain("application/jsonl");
   const text = new TextDecoder().decode(await response.arrayBuffer());
-  return text === "" ? [] : text.trimEnd().split("\n").map((line) => JSON.parse(line));
+  return text === ""
+    ? []
+    : text
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line));
 }
 
 /**

@@ -19,10 +19,19 @@ const settings: PipelineSettings = {
 
 function depsFor(backends: ScriptedBackend[]): PipelineDeps {
   const clock = createTestClock();
-  return { settings, backends, tokenizer: gpt2Tokenizer, breakers: new CircuitBreakers(settings.breaker), now: clock.now, sleep: clock.sleep, random: () => 0.5 };
+  return {
+    settings,
+    backends,
+    tokenizer: gpt2Tokenizer,
+    breakers: new CircuitBreakers(settings.breaker),
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0.5,
+  };
 }
 
-const edgeSaying = (tokenLogprobs: number[]) => createScriptedBackend({ id: "edge", kind: "edge", subrequestsPerCall: 0, steps: [{ text: " Marlowe", tokenLogprobs }] });
+const edgeSaying = (tokenLogprobs: number[]) =>
+  createScriptedBackend({ id: "edge", kind: "edge", subrequestsPerCall: 0, steps: [{ text: " Marlowe", tokenLogprobs }] });
 const gpu = () => createScriptedBackend({ id: "gpu", steps: [{ text: " Shakespeare" }] });
 
 describe("escalation", () => {
@@ -43,12 +52,22 @@ describe("escalation", () => {
   });
 
   it("keeps a confident edge answer, and never escalates without the option or a GPU", async () => {
-    const sure = await runTask(answerTask, { question: "Who wrote Hamlet?" }, { backend: "auto", escalate: true }, depsFor([edgeSaying([-0.5]), gpu()]));
+    const sure = await runTask(
+      answerTask,
+      { question: "Who wrote Hamlet?" },
+      { backend: "auto", escalate: true },
+      depsFor([edgeSaying([-0.5]), gpu()]),
+    );
     expect(sure.backend.id).toBe("edge");
     expect(sure.route.escalation).toBeUndefined();
     const off = await runTask(answerTask, { question: "Who wrote Hamlet?" }, { backend: "auto" }, depsFor([edgeSaying([-9]), gpu()]));
     expect(off.backend.id).toBe("edge");
-    const alone = await runTask(answerTask, { question: "Who wrote Hamlet?" }, { backend: "auto", escalate: true }, depsFor([edgeSaying([-9])]));
+    const alone = await runTask(
+      answerTask,
+      { question: "Who wrote Hamlet?" },
+      { backend: "auto", escalate: true },
+      depsFor([edgeSaying([-9])]),
+    );
     expect(alone.route.escalation).toBeUndefined();
   });
 

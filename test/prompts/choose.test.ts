@@ -79,14 +79,17 @@ describe("choose build", () => {
       ],
       dropped: 6,
     },
-  ])("$mode: cuts the text before the blank, keeping its end, so the longest request fits", ({ mode, contextTokens, requests, dropped }) => {
-    const plan = asScore(chooseTask.build({ text: WINOGRAD, candidates: OWNERS, mode }, context({ contextTokens })));
-    expect(plan.requests).toEqual(requests);
-    expect(plan.truncation).toEqual([{ field: "text", dropped, unit: "tokens" }]);
-    for (const request of plan.requests) {
-      expect(countTokens(request.context + request.continuation)).toBeLessThanOrEqual(contextTokens - 1);
-    }
-  });
+  ])(
+    "$mode: cuts the text before the blank, keeping its end, so the longest request fits",
+    ({ mode, contextTokens, requests, dropped }) => {
+      const plan = asScore(chooseTask.build({ text: WINOGRAD, candidates: OWNERS, mode }, context({ contextTokens })));
+      expect(plan.requests).toEqual(requests);
+      expect(plan.truncation).toEqual([{ field: "text", dropped, unit: "tokens" }]);
+      for (const request of plan.requests) {
+        expect(countTokens(request.context + request.continuation)).toBeLessThanOrEqual(contextTokens - 1);
+      }
+    },
+  );
 
   it("rejects text whose part after the blank cannot fit", () => {
     const error = thrownBy(() => chooseTask.build({ text: WINOGRAD, candidates: OWNERS }, context({ contextTokens: 7 })));
@@ -99,10 +102,13 @@ describe("choose build", () => {
     expect(error).toMatchObject({ type: "invalid_request", details: { path: ["candidates"], limit: 2 } });
   });
 
-  it.each([{ text: "Because of ___" }, { text: "Because of ___ \n" }])("rejects partial scoring with nothing to score after the blank: $text", ({ text }) => {
-    const error = thrownBy(() => chooseTask.build({ text, candidates: OWNERS, mode: "partial" }, context()));
-    expect(error).toMatchObject({ type: "invalid_request", details: { path: ["text"] } });
-  });
+  it.each([{ text: "Because of ___" }, { text: "Because of ___ \n" }])(
+    "rejects partial scoring with nothing to score after the blank: $text",
+    ({ text }) => {
+      const error = thrownBy(() => chooseTask.build({ text, candidates: OWNERS, mode: "partial" }, context()));
+      expect(error).toMatchObject({ type: "invalid_request", details: { path: ["text"] } });
+    },
+  );
 });
 
 describe("choose schema", () => {
@@ -134,21 +140,25 @@ describe("choose postprocess", () => {
     expect(output).not.toHaveProperty("followUp");
     const { choice, ranking } = output as { choice: string; ranking: Array<{ candidate: string; logprob: number; probability: number }> };
     expect(choice).toBe("dog");
-    expect(ranking.map((entry) => [entry.candidate, entry.logprob])).toEqual([["dog", -8], ["cat", -10], ["owl", -12]]);
+    expect(ranking.map((entry) => [entry.candidate, entry.logprob])).toEqual([
+      ["dog", -8],
+      ["cat", -10],
+      ["owl", -12],
+    ]);
     expect(ranking[0]?.probability).toBeCloseTo(0.8668133, 6);
     expect(ranking[1]?.probability).toBeCloseTo(0.1173104, 6);
     expect(ranking[2]?.probability).toBeCloseTo(0.0158762, 6);
   });
 
   it("stays finite for very negative logprobs", () => {
-    const result = scored([{ tokens: ["a"], logprobs: [-1001] }, { tokens: ["b"], logprobs: [-1000] }]);
+    const result = scored([
+      { tokens: ["a"], logprobs: [-1001] },
+      { tokens: ["b"], logprobs: [-1000] },
+    ]);
     const output = chooseTask.postprocess(result, { text: "___ x", candidates: ["a", "b"] }, context()) as {
       ranking: Array<{ probability: number }>;
     };
-    expect(output.ranking.map((entry) => entry.probability)).toEqual([
-      expect.closeTo(0.7310586, 6),
-      expect.closeTo(0.2689414, 6),
-    ]);
+    expect(output.ranking.map((entry) => entry.probability)).toEqual([expect.closeTo(0.7310586, 6), expect.closeTo(0.2689414, 6)]);
   });
 
   it("refuses a score count that does not match the candidates", () => {

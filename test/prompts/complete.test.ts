@@ -3,8 +3,7 @@ import { completeTask } from "../../src/prompts/complete";
 import { isStopWord, STOPWORD_COUNT } from "../../src/prompts/stopwords";
 import { asFollowUp, asGenerate, countTokens, generated, makeContext, thrownBy } from "../support/build-context";
 
-const PASSAGE =
-  "She fumbled in the dark until her fingers closed around the matches. With a shaking hand she lit the old oil"; // 23 tokens
+const PASSAGE = "She fumbled in the dark until her fingers closed around the matches. With a shaking hand she lit the old oil"; // 23 tokens
 const INPUT = { text: PASSAGE };
 const context = (overrides = {}) => makeContext({ decoding: completeTask.decoding!, ...overrides });
 const FILTER_OFF = { options: { stopwordFilter: false } };
@@ -21,7 +20,11 @@ describe("complete build", () => {
 
   it.each([
     { name: "the filter on by default", overrides: {}, decoding: { strategy: "greedy", maxTokens: 5, topLogprobs: 10 } },
-    { name: "the filter on", overrides: { options: { stopwordFilter: true } }, decoding: { strategy: "greedy", maxTokens: 5, topLogprobs: 10 } },
+    {
+      name: "the filter on",
+      overrides: { options: { stopwordFilter: true } },
+      decoding: { strategy: "greedy", maxTokens: 5, topLogprobs: 10 },
+    },
     { name: "the filter off", overrides: FILTER_OFF, decoding: { strategy: "greedy", maxTokens: 5 } },
   ])("prompts with the passage minus trailing whitespace, $name", ({ overrides, decoding }) => {
     const plan = asGenerate(completeTask.build({ text: `${PASSAGE} \n` }, context(overrides)));
@@ -105,7 +108,15 @@ describe("complete stop-word filter", () => {
   });
 
   it.each([
-    { name: "no alternative qualifies", result: withAlternatives(" the", [[" the", -0.4], [" it", -1], ["lamp", -2], [" 42", -3]]) },
+    {
+      name: "no alternative qualifies",
+      result: withAlternatives(" the", [
+        [" the", -0.4],
+        [" it", -1],
+        ["lamp", -2],
+        [" 42", -3],
+      ]),
+    },
     { name: "topLogprobs is missing", result: generated(" the") },
   ])("keeps the stop word when $name", ({ result }) => {
     expect(completeTask.postprocess(result, INPUT, context())).toEqual({ word: "the" });

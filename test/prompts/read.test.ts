@@ -21,7 +21,11 @@ describe("read build", () => {
   });
 
   it.each([
-    { name: "without history", input: { document: "Anna has a red bike.", question: "What color is it? " }, prompt: "Anna has a red bike.\n\nQ: What color is it?\n\nA:" },
+    {
+      name: "without history",
+      input: { document: "Anna has a red bike.", question: "What color is it? " },
+      prompt: "Anna has a red bike.\n\nQ: What color is it?\n\nA:",
+    },
     { name: "with history", input: { document: DOCUMENT, history: HISTORY, question: QUESTION }, prompt: DOCUMENT + TAIL },
   ])("formats the harness prompt $name", ({ input, prompt }) => {
     const plan = asGenerate(readTask.build(input, context()));
@@ -63,7 +67,9 @@ describe("read build", () => {
   });
 
   it("rejects a question that cannot fit with one document token and the new tokens", () => {
-    expect(thrownBy(() => readTask.build({ document: DOCUMENT, history: HISTORY, question: QUESTION }, context({ contextTokens: 45 })))).toMatchObject({
+    expect(
+      thrownBy(() => readTask.build({ document: DOCUMENT, history: HISTORY, question: QUESTION }, context({ contextTokens: 45 }))),
+    ).toMatchObject({
       type: "input_too_long",
       details: { path: ["question"] },
     });

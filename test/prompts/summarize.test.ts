@@ -42,7 +42,10 @@ describe("summarize build", () => {
 
 describe("summarize postprocess", () => {
   it.each([
-    { text: " The council expands bike lanes. It adds 40 km. Costs are high. Critics object.", summary: "The council expands bike lanes. It adds 40 km. Costs are high." },
+    {
+      text: " The council expands bike lanes. It adds 40 km. Costs are high. Critics object.",
+      summary: "The council expands bike lanes. It adds 40 km. Costs are high.",
+    },
     { text: " Lanes grow by 2.5 km a year. Done", summary: "Lanes grow by 2.5 km a year. Done" },
     { text: "", summary: "" },
   ])("keeps the first three sentences of $text", ({ text, summary }) => {

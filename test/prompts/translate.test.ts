@@ -43,9 +43,7 @@ describe("translate build", () => {
   });
 
   it("uses the caller's examples for any pair, one line each", () => {
-    const plan = asGenerate(
-      translateTask.build({ text: " Ich bin\nmüde. ", from: "de", to: "en", examples: GERMAN }, context()),
-    );
+    const plan = asGenerate(translateTask.build({ text: " Ich bin\nmüde. ", from: "de", to: "en", examples: GERMAN }, context()));
     expect(plan.prompt).toBe("Guten Morgen. = Good morning.\nDanke. = Thank you.\nIch bin müde. =");
   });
 

@@ -37,7 +37,12 @@ describe("async batches (OpenAI Batch format)", () => {
       JSON.stringify({ custom_id: "nope", method: "POST", url: "/v1/tasks/dance", body: { text: "x" } }),
       JSON.stringify({ method: "POST", url: "/v1/tasks/answer", body: { question: "no id" } }),
       answerLine("ok-1", `Duplicate ${marker}?`),
-      JSON.stringify({ custom_id: "c-1", method: "POST", url: "/v1/completions", body: { model: "gpt2", prompt: `Once ${marker}`, max_tokens: 3 } }),
+      JSON.stringify({
+        custom_id: "c-1",
+        method: "POST",
+        url: "/v1/completions",
+        body: { model: "gpt2", prompt: `Once ${marker}`, max_tokens: 3 },
+      }),
       JSON.stringify({ custom_id: "bad-url", method: "POST", url: "/v1/chat/completions", body: {} }),
       JSON.stringify({ custom_id: "bad-input", method: "POST", url: "/v1/tasks/answer", body: { question: "" } }),
     ];
@@ -66,7 +71,11 @@ describe("async batches (OpenAI Batch format)", () => {
       ["bad-url", "invalid_url"],
       ["bad-input", "invalid_request"],
     ]);
-    expect(output[5].response.body).toMatchObject({ object: "text_completion", model: "gpt2", choices: [{ index: 0, finish_reason: "stop" }] });
+    expect(output[5].response.body).toMatchObject({
+      object: "text_completion",
+      model: "gpt2",
+      choices: [{ index: 0, finish_reason: "stop" }],
+    });
     expect(typeof output[5].response.body.choices[0].text).toBe("string");
     expect(output[5].response.body.usage.total_tokens).toBeGreaterThan(0);
     expect(output[1].response).toBeNull();
@@ -77,13 +86,22 @@ describe("async batches (OpenAI Batch format)", () => {
     const reply = await call("POST", "/v1/batches", { BATCH_MAX_LINES: "3" }, { input: lines.join("\n") });
     expect(reply.status).toBe(413);
     expect(reply.body.error.type).toBe("payload_too_large");
-    const accepted = await call("POST", "/v1/batches", { BATCH_MAX_LINES: "4", BATCH_QUEUE: { sendBatch: async () => {} } as never }, { input: lines.join("\n") });
+    const accepted = await call(
+      "POST",
+      "/v1/batches",
+      { BATCH_MAX_LINES: "4", BATCH_QUEUE: { sendBatch: async () => {} } as never },
+      { input: lines.join("\n") },
+    );
     expect(accepted.status).toBe(200);
     expect(accepted.body.request_counts.total).toBe(4);
   });
 
   it("answers an unknown id with a 404 JSON error on every batch route", async () => {
-    for (const [method, path] of [["GET", "/v1/batches/batch_0123abcd"], ["GET", "/v1/batches/batch_0123abcd/output"], ["POST", "/v1/batches/nope/cancel"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/v1/batches/batch_0123abcd"],
+      ["GET", "/v1/batches/batch_0123abcd/output"],
+      ["POST", "/v1/batches/nope/cancel"],
+    ] as const) {
       const reply = await call(method, path);
       expect(reply.status).toBe(404);
       expect(reply.body.error.type).toBe("not_found");
@@ -92,6 +110,8 @@ describe("async batches (OpenAI Batch format)", () => {
 
   it("documents the batch routes in /openapi.json", async () => {
     const { body } = await call("GET", "/openapi.json");
-    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(["/v1/batches", "/v1/batches/{id}", "/v1/batches/{id}/output", "/v1/batches/{id}/cancel"]));
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(["/v1/batches", "/v1/batches/{id}", "/v1/batches/{id}/output", "/v1/batches/{id}/cancel"]),
+    );
   });
 });

@@ -31,8 +31,8 @@ describe("service endpoints", () => {
       expect(post, task).toBeDefined();
       const requestRef = post.requestBody.content["application/json"].schema.$ref as string;
       const responseRef = post.responses["200"].content["application/json"].schema.$ref as string;
-      expect(requestRef).toMatch(new RegExp(`Request$`));
-      expect(responseRef).toMatch(new RegExp(`Response$`));
+      expect(requestRef).toMatch(/Request$/);
+      expect(responseRef).toMatch(/Response$/);
       expect(post.requestBody.content["application/json"].example).toBeDefined();
       expect(post.responses["422"]).toBeDefined();
     }

@@ -31,11 +31,16 @@ describe("the edge memory plan", () => {
     // Four copies of the cache and two of an 8-token chunk's logits in the 23 MiB left.
     const context = planEdgeContext(file, { kvBytesPerToken: 36_864, logitsBytesPerToken: 201_028 }, budget, 8, 1024);
     expect(context).toBe(Math.floor((23 * MIB - 2 * 8 * 201_028) / (4 * 36_864)));
-    expect(planEdgeContext(file, { kvBytesPerToken: 36_864, logitsBytesPerToken: 201_028 }, { ...budget, budgetMb: 4096 }, 8, 1024)).toBe(1024);
+    expect(planEdgeContext(file, { kvBytesPerToken: 36_864, logitsBytesPerToken: 201_028 }, { ...budget, budgetMb: 4096 }, 8, 1024)).toBe(
+      1024,
+    );
   });
 
   it("admits the model within 128 MiB and reports its memory and the context that fits", async () => {
-    const reply = await callWithEnv({ ...edge, EDGE_MEMORY_BUDGET_MB: "128" }, "/v1/tasks/score", { text: "The cat sat.", options: { backend: "edge" } });
+    const reply = await callWithEnv({ ...edge, EDGE_MEMORY_BUDGET_MB: "128" }, "/v1/tasks/score", {
+      text: "The cat sat.",
+      options: { backend: "edge" },
+    });
     expect(reply.status).toBe(200);
     expect(reply.body.backend).toBe("edge");
     const health = await callWithEnv({ ...edge, EDGE_MEMORY_BUDGET_MB: "128" }, "/health?check=true");
@@ -50,7 +55,10 @@ describe("the edge memory plan", () => {
     const vars = { ...edge, EDGE_MEMORY_BUDGET_MB: String(budgetMb) };
     const health = await callWithEnv(vars, "/health?check=true");
     const limit = health.body.backends.find((backend: { id: string }) => backend.id === "edge").memory.context_tokens;
-    const chunk = Math.max(4, Math.min(64, Math.floor((freeMemoryMb(fileBytes, budgetOf(budgetMb)) * MIB) / 8 / (2 * costs.logitsBytesPerToken))));
+    const chunk = Math.max(
+      4,
+      Math.min(64, Math.floor((freeMemoryMb(fileBytes, budgetOf(budgetMb)) * MIB) / 8 / (2 * costs.logitsBytesPerToken))),
+    );
     expect(limit).toBe(planEdgeContext(fileBytes, costs, budgetOf(budgetMb), chunk, 1024));
     expect(limit).toBeLessThan(1024);
     const long = "word ".repeat(limit + 10);
@@ -79,7 +87,9 @@ describe("the edge memory plan", () => {
     const vars = { ...edge, EDGE_MEMORY_BUDGET_MB: String(fileBytes / MIB + 4 + 2 + 1) };
     const reply = await callWithEnv(vars, "/v1/tasks/score", { text: "The cat sat.", options: { backend: "edge" } });
     expect(reply.status).toBe(503);
-    expect(reply.body.error.message).toMatch(/leaves room for 0 tokens of context within the edge memory budget of [\d.]+ MiB \(1\.0 MiB free after the model\), below the minimum of 16/);
+    expect(reply.body.error.message).toMatch(
+      /leaves room for 0 tokens of context within the edge memory budget of [\d.]+ MiB \(1\.0 MiB free after the model\), below the minimum of 16/,
+    );
     const health = await callWithEnv(vars, "/health?check=true");
     expect(health.body.backends.find((backend: { id: string }) => backend.id === "edge")).toMatchObject({ ok: false });
   });

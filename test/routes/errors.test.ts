@@ -15,7 +15,11 @@ function expectError(reply: { status: number; body: any }, status: number, type:
 
 describe("client errors", () => {
   it("malformed JSON is a 400", async () => {
-    const reply = await send("/v1/tasks/answer", { method: "POST", headers: { "content-type": "application/json" }, body: '{"question": ' });
+    const reply = await send("/v1/tasks/answer", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"question": ',
+    });
     expectError(reply, 400, "invalid_json");
     expect(reply.type).toContain("application/json");
   });
@@ -74,7 +78,10 @@ describe("client errors", () => {
   });
 
   it("the edge backend without its model in R2 is a 503 naming the key, not retried", async () => {
-    const reply = await callWithEnv({ EDGE_MODEL_KEY: "nowhere/model.onnx" }, "/v1/tasks/generate", { prompt: "hi", options: { backend: "edge" } });
+    const reply = await callWithEnv({ EDGE_MODEL_KEY: "nowhere/model.onnx" }, "/v1/tasks/generate", {
+      prompt: "hi",
+      options: { backend: "edge" },
+    });
     expectError(reply, 503, "backend_unavailable");
     expect(reply.body.error.message).toContain("nowhere/model.onnx");
     expect(reply.body.error.details.attempts).toHaveLength(1);
@@ -90,7 +97,9 @@ describe("backend failures", () => {
   const gpu = { backend: "gpu" as const };
   type AttemptBody = { backend: string; status: string; error?: string };
   // Each test fails its own backend (circuit state is per backend id), so none opens a circuit another uses.
-  const ownGpu = (name: string, extra: Record<string, unknown> = {}) => ({ GPU_BACKENDS: JSON.stringify([{ name, url: stubUrl, ...extra }]) });
+  const ownGpu = (name: string, extra: Record<string, unknown> = {}) => ({
+    GPU_BACKENDS: JSON.stringify([{ name, url: stubUrl, ...extra }]),
+  });
 
   it.each([
     ["an HTTP 500", "500"],
@@ -99,7 +108,10 @@ describe("backend failures", () => {
     ["JSON of the wrong shape", "bad-shape"],
     ["a reset connection", "reset"],
   ])("%s is retried, then a 502 listing every attempt", async (_name, fault) => {
-    const reply = await callWithEnv(ownGpu(fault), "/v1/tasks/answer", { question: `[[fault:${fault}]] ${uniqueMarker("f")}`, options: gpu });
+    const reply = await callWithEnv(ownGpu(fault), "/v1/tasks/answer", {
+      question: `[[fault:${fault}]] ${uniqueMarker("f")}`,
+      options: gpu,
+    });
     expectError(reply, 502, "backend_error");
     const attempts = reply.body.error.details.attempts as AttemptBody[];
     const tried = [`gpu:${fault}`, "error"];
@@ -118,7 +130,11 @@ describe("backend failures", () => {
   });
 
   it("a refused connection is a 502", async () => {
-    const reply = await callWithEnv({ GPU_BACKENDS: JSON.stringify([{ name: "refused", url: "http://127.0.0.1:9" }]) }, "/v1/tasks/answer", { question: "q?", options: gpu });
+    const reply = await callWithEnv(
+      { GPU_BACKENDS: JSON.stringify([{ name: "refused", url: "http://127.0.0.1:9" }]) },
+      "/v1/tasks/answer",
+      { question: "q?", options: gpu },
+    );
     expectError(reply, 502, "backend_error");
   });
 

@@ -35,7 +35,9 @@ describe("auto routing", () => {
   });
 
   it("sends an edge task to the GPU when it exceeds the edge token budget", async () => {
-    const reply = await callWithEnv({ ...tableDefaults, EDGE_TOKEN_BUDGET: "5" }, "/v1/tasks/score", { text: "A sentence that is longer than five tokens, surely." });
+    const reply = await callWithEnv({ ...tableDefaults, EDGE_TOKEN_BUDGET: "5" }, "/v1/tasks/score", {
+      text: "A sentence that is longer than five tokens, surely.",
+    });
     expect(reply.body.backend).toBe("gpu");
     expect(reply.body.route.reason).toContain("exceed the edge budget of 5");
   });
@@ -44,13 +46,19 @@ describe("auto routing", () => {
 describe("faults", () => {
   it("retries a 500 and succeeds on the same backend", async () => {
     await setFaults(faulty, { mode: "500", count: 1 });
-    const reply = await callWithEnv({ GPU_BACKENDS: oneGpu("retry500") }, "/v1/tasks/answer", { question: "q?", options: { backend: "gpu" } });
+    const reply = await callWithEnv({ GPU_BACKENDS: oneGpu("retry500") }, "/v1/tasks/answer", {
+      question: "q?",
+      options: { backend: "gpu" },
+    });
     expect(reply.status).toBe(200);
     expect(summarize(reply.body.route.attempts)).toEqual(["gpu:retry500:error", "gpu:retry500:ok"]);
   });
 
   it("falls back GPU to GPU on a 4xx without retrying it", async () => {
-    const gpus = JSON.stringify([{ name: "fourxx", url: faulty, model: "missing", weight: 1000 }, { name: "b", url: healthy, weight: 0.001 }]);
+    const gpus = JSON.stringify([
+      { name: "fourxx", url: faulty, model: "missing", weight: 1000 },
+      { name: "b", url: healthy, weight: 0.001 },
+    ]);
     const reply = await callWithEnv({ GPU_BACKENDS: gpus }, "/v1/tasks/answer", { question: "q?", options: { backend: "gpu" } });
     expect(reply.status).toBe(200);
     expect(reply.body.backend).toBe("gpu:b");
@@ -66,21 +74,33 @@ describe("faults", () => {
   });
 
   it("treats a stream cut off mid-answer as a failure, never as a shorter answer", async () => {
-    const cut = await callWithEnv({ GPU_BACKENDS: oneGpu("cut") }, "/v1/tasks/generate", { prompt: "[[fault:cut-stream]] Once", options: { backend: "gpu", max_tokens: 20 } });
+    const cut = await callWithEnv({ GPU_BACKENDS: oneGpu("cut") }, "/v1/tasks/generate", {
+      prompt: "[[fault:cut-stream]] Once",
+      options: { backend: "gpu", max_tokens: 20 },
+    });
     expect(cut.status).toBe(502);
     expect(cut.body.error.message).toContain("stream cut off");
-    const fallback = await callWithEnv({ ...tableDefaults, GPU_BACKENDS: oneGpu("cut") }, "/v1/tasks/generate", { prompt: "[[fault:cut-stream]] Once", options: { max_tokens: 20 } });
+    const fallback = await callWithEnv({ ...tableDefaults, GPU_BACKENDS: oneGpu("cut") }, "/v1/tasks/generate", {
+      prompt: "[[fault:cut-stream]] Once",
+      options: { max_tokens: 20 },
+    });
     expect(fallback.status).toBe(200);
     expect(fallback.body.backend).toBe("edge");
   });
 
   it("answers 502 with every attempt when all backends fail, 504 when they time out", async () => {
     await setFaults(faulty, { mode: "500" });
-    const failed = await callWithEnv({ GPU_BACKENDS: oneGpu("allfail") }, "/v1/tasks/answer", { question: "q?", options: { backend: "gpu" } });
+    const failed = await callWithEnv({ GPU_BACKENDS: oneGpu("allfail") }, "/v1/tasks/answer", {
+      question: "q?",
+      options: { backend: "gpu" },
+    });
     expect(failed.status).toBe(502);
     expect(summarize(failed.body.error.details.attempts)).toEqual(["gpu:allfail:error", "gpu:allfail:error", "gpu:allfail:error"]);
     await setFaults(faulty, { mode: "hang" });
-    const slow = await callWithEnv({ GPU_BACKENDS: oneGpu("allfail", { timeout_ms: 150 }), RETRY_MAX_TRIES: "2" }, "/v1/tasks/answer", { question: "q?", options: { backend: "gpu" } });
+    const slow = await callWithEnv({ GPU_BACKENDS: oneGpu("allfail", { timeout_ms: 150 }), RETRY_MAX_TRIES: "2" }, "/v1/tasks/answer", {
+      question: "q?",
+      options: { backend: "gpu" },
+    });
     expect(slow.status).toBe(504);
     expect(slow.body.error.details.attempts).toHaveLength(2);
   });
@@ -88,13 +108,22 @@ describe("faults", () => {
   it("stops at the client's deadline", async () => {
     await setFaults(faulty, { mode: "hang" });
     const started = Date.now();
-    const reply = await callWithEnv({ GPU_BACKENDS: oneGpu("deadline") }, "/v1/tasks/answer", { question: "q?", options: { backend: "gpu", deadline_ms: 300 } });
+    const reply = await callWithEnv({ GPU_BACKENDS: oneGpu("deadline") }, "/v1/tasks/answer", {
+      question: "q?",
+      options: { backend: "gpu", deadline_ms: 300 },
+    });
     expect(reply.status).toBe(504);
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it("opens the circuit after repeated failures, then half-opens after the cool-down", async () => {
-    const vars = { ...tableDefaults, GPU_BACKENDS: oneGpu("breaker"), BREAKER_FAILURES: "2", BREAKER_COOLDOWN_MS: "400", RETRY_MAX_TRIES: "1" };
+    const vars = {
+      ...tableDefaults,
+      GPU_BACKENDS: oneGpu("breaker"),
+      BREAKER_FAILURES: "2",
+      BREAKER_COOLDOWN_MS: "400",
+      RETRY_MAX_TRIES: "1",
+    };
     await setFaults(faulty, { mode: "500" });
     for (let i = 0; i < 2; i += 1) {
       const reply = await callWithEnv(vars, "/v1/tasks/answer", { question: "q?" });
@@ -150,7 +179,11 @@ describe("confidence escalation", () => {
 
   it("keeps a confident edge answer, and never escalates without the option", async () => {
     const vars = { ...tableDefaults, GPU_BACKENDS: JSON.stringify([{ name: "b", url: healthy }]), ESCALATE_MIN_PROBABILITY: "0" };
-    const sure = await callWithEnv(vars, "/v1/tasks/choose", { text: "The ___ sat.", candidates: ["cat", "dog"], options: { escalate: true } });
+    const sure = await callWithEnv(vars, "/v1/tasks/choose", {
+      text: "The ___ sat.",
+      candidates: ["cat", "dog"],
+      options: { escalate: true },
+    });
     expect(sure.body.backend).toBe("edge");
     expect(sure.body.route.escalation).toBeUndefined();
     const strict = { ...vars, ESCALATE_MIN_PROBABILITY: "1" };
@@ -159,8 +192,15 @@ describe("confidence escalation", () => {
   });
 
   it("escalates an answer whose mean token logprob is under the threshold", async () => {
-    const vars = { TASK_BACKENDS: '{"answer":"edge"}', GPU_BACKENDS: JSON.stringify([{ name: "b", url: healthy }]), ESCALATE_MIN_MEAN_LOGPROB: "0" };
-    const reply = await callWithEnv(vars, "/v1/tasks/answer", { question: "Who wrote Hamlet?", options: { escalate: true, max_tokens: 4 } });
+    const vars = {
+      TASK_BACKENDS: '{"answer":"edge"}',
+      GPU_BACKENDS: JSON.stringify([{ name: "b", url: healthy }]),
+      ESCALATE_MIN_MEAN_LOGPROB: "0",
+    };
+    const reply = await callWithEnv(vars, "/v1/tasks/answer", {
+      question: "Who wrote Hamlet?",
+      options: { escalate: true, max_tokens: 4 },
+    });
     expect(reply.body.backend, JSON.stringify(reply.body)).toBe("gpu:b");
     expect(reply.body.route.escalation.confidence).toBeLessThan(0);
   });

@@ -70,7 +70,10 @@ describe("tasks on the edge backend", () => {
   ] as const)("a %s model decodes from R2 exactly as in Node", async (_name, variant, format, key) => {
     const variantGolden = format === "onnx" ? inject("tinyQuantized")[variant].golden : inject("tinyOrt")[variant].golden;
     for (const { prompt, maxTokens, text } of variantGolden.greedy) {
-      const reply = await callWithEnv({ EDGE_MODEL_KEY: key }, "/v1/tasks/generate", { prompt, options: { ...edge, temperature: 0, max_tokens: maxTokens } });
+      const reply = await callWithEnv({ EDGE_MODEL_KEY: key }, "/v1/tasks/generate", {
+        prompt,
+        options: { ...edge, temperature: 0, max_tokens: maxTokens },
+      });
       expect(reply.status).toBe(200);
       expect(reply.body.output.text).toBe(text);
     }

@@ -8,7 +8,10 @@ describe("generation tasks against a vLLM-compatible server", () => {
   it("summarize sends text + TL;DR: with top-k 2 for 100 tokens and keeps three sentences", async () => {
     const marker = uniqueMarker("sum");
     const text = `${marker} The council met on Tuesday. It approved a new bike lane plan.`;
-    await addScript(stubUrl, { contains: marker, text: " The council approved lanes. Work starts soon! Costs are low? Critics object. More later." });
+    await addScript(stubUrl, {
+      contains: marker,
+      text: " The council approved lanes. Work starts soon! Costs are low? Critics object. More later.",
+    });
     const reply = await postJson("/v1/tasks/summarize", { text, options: { include_prompt: true } });
     expect(reply.status).toBe(200);
     expect(reply.body.output).toEqual({ summary: "The council approved lanes. Work starts soon! Costs are low?" });
@@ -63,9 +66,7 @@ describe("generation tasks against a vLLM-compatible server", () => {
     expect(reply.status).toBe(200);
     expect(reply.body.output).toEqual({ answer: "in the garden" });
     const [sent] = await findRequests(stubUrl, marker);
-    expect(sent?.body.prompt).toBe(
-      `${marker} Anna planted roses in the garden.\n\nQ: Who planted roses?\n\nA: Anna\n\nQ: Where?\n\nA:`,
-    );
+    expect(sent?.body.prompt).toBe(`${marker} Anna planted roses in the garden.\n\nQ: Who planted roses?\n\nA: Anna\n\nQ: Where?\n\nA:`);
     expect(sent?.body.stop).toContain("\nQ:");
   });
 

@@ -30,7 +30,7 @@ describe("scoring tasks against a vLLM-compatible server", () => {
       .sort((a, b) => b.logprob - a.logprob);
     const ranking = reply.body.output.ranking as Array<{ candidate: string; logprob: number; probability: number }>;
     expect(ranking.map((entry) => entry.candidate)).toEqual(expected.map((entry) => entry.candidate));
-    ranking.forEach((entry, index) => expect(entry.logprob).toBeCloseTo(expected[index]?.logprob as number, 6));
+    for (const [index, entry] of ranking.entries()) expect(entry.logprob).toBeCloseTo(expected[index]?.logprob as number, 6);
     expect(reply.body.output.choice).toBe(expected[0]?.candidate);
     expect(ranking.reduce((sum, entry) => sum + entry.probability, 0)).toBeCloseTo(1, 9);
   });
@@ -41,7 +41,7 @@ describe("scoring tasks against a vLLM-compatible server", () => {
     const reply = await postJson("/v1/tasks/choose", { text, candidates: ["the trophy", "the suitcase"], mode: "partial" });
     expect(reply.status).toBe(200);
     const prompt = text.replace("___", "the trophy");
-    const contextTokens = gpt2Tokenizer.count(text.slice(0, text.indexOf("___")) + "the trophy");
+    const contextTokens = gpt2Tokenizer.count(`${text.slice(0, text.indexOf("___"))}the trophy`);
     const trophy = reply.body.output.ranking.find((entry: { candidate: string }) => entry.candidate === "the trophy");
     expect(trophy.logprob).toBeCloseTo(expectedLogprob(gpt2Tokenizer.encode(prompt), contextTokens), 6);
   });

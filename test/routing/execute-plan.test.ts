@@ -13,14 +13,22 @@ const failure = (backend: string, init: Partial<ConstructorParameters<typeof API
 
 function setup(breakerFailures = 5) {
   const clock = createTestClock();
-  const deps = { breakers: new CircuitBreakers({ failureThreshold: breakerFailures, coolDownMs: 30_000 }), now: clock.now, sleep: clock.sleep, random: () => 1 };
+  const deps = {
+    breakers: new CircuitBreakers({ failureThreshold: breakerFailures, coolDownMs: 30_000 }),
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 1,
+  };
   const run = (plan: ScriptedBackend[], overrides: Partial<ExecutionSettings> = {}) =>
     executePlan(plan, (backend, signal) => backend.generate("x", greedy, signal), { ...settings, ...overrides }, deps);
   return { clock, deps, run };
 }
 
 async function rejectionOf(work: Promise<unknown>): Promise<RetryError> {
-  const error = await work.then(() => undefined, (reason: unknown) => reason);
+  const error = await work.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
   expect(error).toBeInstanceOf(RetryError);
   return error as RetryError;
 }
@@ -28,7 +36,10 @@ async function rejectionOf(work: Promise<unknown>): Promise<RetryError> {
 describe("executePlan", () => {
   it("retries a retryable failure on the same backend with exponential backoff, then succeeds", async () => {
     const { clock, run } = setup();
-    const gpu = createScriptedBackend({ id: "gpu", steps: [{ error: failure("gpu") }, { error: failure("gpu") }, { text: " ok", takesMs: 7 }] }, clock);
+    const gpu = createScriptedBackend(
+      { id: "gpu", steps: [{ error: failure("gpu") }, { error: failure("gpu") }, { text: " ok", takesMs: 7 }] },
+      clock,
+    );
     const execution = await run([gpu]);
     expect(execution.result.text).toBe(" ok");
     expect(execution.attempts.map((attempt) => attempt.status)).toEqual(["error", "error", "ok"]);
@@ -39,14 +50,20 @@ describe("executePlan", () => {
 
   it("honours Retry-After instead of the backoff", async () => {
     const { clock, run } = setup();
-    const gpu = createScriptedBackend({ id: "gpu", steps: [{ error: failure("gpu", { statusCode: 429, retryAfterMs: 2500 }) }, { text: " ok" }] }, clock);
+    const gpu = createScriptedBackend(
+      { id: "gpu", steps: [{ error: failure("gpu", { statusCode: 429, retryAfterMs: 2500 }) }, { text: " ok" }] },
+      clock,
+    );
     await run([gpu]);
     expect(clock.sleeps).toEqual([2500]);
   });
 
   it("moves to the next backend when Retry-After asks for more than the deadline leaves", async () => {
     const { clock, run } = setup();
-    const busy = createScriptedBackend({ id: "gpu:a", steps: [{ error: failure("gpu:a", { statusCode: 503, retryAfterMs: 60_000 }) }] }, clock);
+    const busy = createScriptedBackend(
+      { id: "gpu:a", steps: [{ error: failure("gpu:a", { statusCode: 503, retryAfterMs: 60_000 }) }] },
+      clock,
+    );
     const spare = createScriptedBackend({ id: "gpu:b", steps: [{ text: " spare" }] }, clock);
     const execution = await run([busy, spare]);
     expect(execution.backend.id).toBe("gpu:b");
@@ -56,7 +73,10 @@ describe("executePlan", () => {
 
   it("never retries a failure that is not retryable, and falls back at once", async () => {
     const { clock, run } = setup();
-    const rejected = createScriptedBackend({ id: "gpu:a", steps: [{ error: failure("gpu:a", { statusCode: 404, isRetryable: false }) }] }, clock);
+    const rejected = createScriptedBackend(
+      { id: "gpu:a", steps: [{ error: failure("gpu:a", { statusCode: 404, isRetryable: false }) }] },
+      clock,
+    );
     const spare = createScriptedBackend({ id: "gpu:b", steps: [{ text: " b" }] }, clock);
     const execution = await run([rejected, spare]);
     expect(execution.attempts.map((attempt) => `${attempt.backend}:${attempt.status}`)).toEqual(["gpu:a:error", "gpu:b:ok"]);
@@ -80,7 +100,9 @@ describe("executePlan", () => {
   it("stops at the deadline, whatever the backend made of the abort", async () => {
     const { clock, run } = setup();
     const slow = createScriptedBackend({ id: "gpu", steps: [{ error: new Error("aborted"), takesMs: 600 }] }, clock);
-    const error = await rejectionOf(run([slow, createScriptedBackend({ id: "edge", kind: "edge", steps: [{ text: "e" }] }, clock)], { deadlineMs: 500 }));
+    const error = await rejectionOf(
+      run([slow, createScriptedBackend({ id: "edge", kind: "edge", steps: [{ text: "e" }] }, clock)], { deadlineMs: 500 }),
+    );
     expect(error.reason).toBe("deadlineExceeded");
     expect(error.lastError).toMatchObject({ failure: "timeout", message: "gpu: deadline of 500 ms exceeded" });
     expect(error.attempts).toHaveLength(1);
@@ -125,7 +147,10 @@ describe("executePlan", () => {
 
   it("counts only retryable failures against the circuit", async () => {
     const { deps, run, clock } = setup(1);
-    const rejected = createScriptedBackend({ id: "gpu", steps: [{ error: failure("gpu", { statusCode: 404, isRetryable: false }) }] }, clock);
+    const rejected = createScriptedBackend(
+      { id: "gpu", steps: [{ error: failure("gpu", { statusCode: 404, isRetryable: false }) }] },
+      clock,
+    );
     await rejectionOf(run([rejected]));
     await rejectionOf(run([rejected]));
     expect(deps.breakers.describe("gpu")).toBe("closed");

@@ -48,7 +48,10 @@ describe("planRoute", () => {
   });
 
   it("keeps only the named kind", () => {
-    expect(planRoute({ task: "choose", choice: "gpu", totalTokens: 10 }, candidates, policy, fixed).plan.sort()).toEqual(["gpu:a", "gpu:b"]);
+    expect(planRoute({ task: "choose", choice: "gpu", totalTokens: 10 }, candidates, policy, fixed).plan.sort()).toEqual([
+      "gpu:a",
+      "gpu:b",
+    ]);
     expect(planRoute({ task: "answer", choice: "edge", totalTokens: 10 }, candidates, policy, fixed).plan).toEqual(["edge"]);
   });
 
@@ -61,8 +64,14 @@ describe("planRoute", () => {
 
   it("chooses GPU replicas in proportion to their weights", () => {
     let state = 1;
-    const random = () => ((state = (state * 16807) % 2147483647) / 2147483647);
-    const firsts = Array.from({ length: 4000 }, () => planRoute({ task: "answer", choice: "gpu", totalTokens: 1 }, candidates, policy, random).plan[0]);
+    const random = () => {
+      state = (state * 16807) % 2147483647;
+      return state / 2147483647;
+    };
+    const firsts = Array.from(
+      { length: 4000 },
+      () => planRoute({ task: "answer", choice: "gpu", totalTokens: 1 }, candidates, policy, random).plan[0],
+    );
     const share = firsts.filter((id) => id === "gpu:a").length / firsts.length;
     expect(share).toBeGreaterThan(0.7);
     expect(share).toBeLessThan(0.8);

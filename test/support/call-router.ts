@@ -42,6 +42,10 @@ export async function callWithEnv(overrides: Partial<Env>, path: string, body?: 
     headers: { "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...(env as unknown as Env), ...overrides }, createExecutionContext());
+  const response = await worker.fetch(
+    request as Parameters<typeof worker.fetch>[0],
+    { ...(env as unknown as Env), ...overrides },
+    createExecutionContext(),
+  );
   return { status: response.status, headers: response.headers, body: await response.json() };
 }

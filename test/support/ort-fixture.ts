@@ -53,11 +53,7 @@ const EXPECTED_DIGEST: readonly PositionDigest[] = [
  * const feeds = emptyPastFeeds(session, Tensor, FIXTURE_TOKENS);
  * const { logits } = await session.run(feeds);
  */
-export function emptyPastFeeds(
-  session: InferenceSession,
-  TensorClass: typeof Tensor,
-  tokens: readonly number[],
-): Record<string, Tensor> {
+export function emptyPastFeeds(session: InferenceSession, TensorClass: typeof Tensor, tokens: readonly number[]): Record<string, Tensor> {
   const seq = tokens.length;
   const ints = (values: number[]) => new TensorClass("int32", Int32Array.from(values), [1, seq]);
   const byName: Record<string, () => Tensor> = {
@@ -111,7 +107,7 @@ export function expectGoldenLogits(data: Float32Array): void {
     digest.forEach((position, index) => {
       const expected = EXPECTED_DIGEST[index]!;
       expect(position.argmax).toBe(expected.argmax);
-      position.probes.forEach((value, probe) => expect(Math.abs(value - expected.probes[probe]!)).toBeLessThan(5e-6));
+      for (const [probe, value] of position.probes.entries()) expect(Math.abs(value - expected.probes[probe]!)).toBeLessThan(5e-6);
       expect(Math.abs(position.sum - expected.sum)).toBeLessThan(1e-4);
     });
   } catch (error) {

@@ -49,7 +49,13 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
     const { runner: model, contextTokens } = await loaded();
     if (tokens > contextTokens) {
       const message = `${tokens} tokens exceed the edge memory context of ${contextTokens}`;
-      throw new APICallError({ backend: id, failure: "unavailable", message, isRetryable: false, details: { context_tokens: contextTokens } });
+      throw new APICallError({
+        backend: id,
+        failure: "unavailable",
+        message,
+        isRetryable: false,
+        details: { context_tokens: contextTokens },
+      });
     }
     return model;
   }

@@ -60,7 +60,11 @@ export async function generateIds(
     const logSum = logSumExp(logits);
     const logprob = (logits[id] as number) - logSum;
     if (!decoding.topLogprobs) return { id, logprob };
-    return { id, logprob, top: topIds(logits, decoding.topLogprobs).map((top) => ({ id: top, logprob: (logits[top] as number) - logSum })) };
+    return {
+      id,
+      logprob,
+      top: topIds(logits, decoding.topLogprobs).map((top) => ({ id: top, logprob: (logits[top] as number) - logSum })),
+    };
   });
   const criteria = createStoppingCriteria({ maxTokens: decoding.maxTokens, eosTokenId: options.eosTokenId, stop: decoding.stop });
   const out = await generateTokens(pick, { criteria, decode: options.decode, signal: options.signal });

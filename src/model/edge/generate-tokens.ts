@@ -55,7 +55,10 @@ export interface GeneratedTokens<T extends PickedId> {
  * const out = await generateTokens((ids) => ({ id: ids.length < 2 ? 65 : 50256 }), { criteria: createStoppingCriteria({ maxTokens: 8, eosTokenId: 50256 }), decode });
  * // { tokens: [{ id: 65 }, { id: 65 }, { id: 50256 }], text: "bb", finishReason: "stop", stopReason: null }
  */
-export async function generateTokens<T extends PickedId>(pick: PickNextToken<T>, options: GenerateTokensOptions): Promise<GeneratedTokens<T>> {
+export async function generateTokens<T extends PickedId>(
+  pick: PickNextToken<T>,
+  options: GenerateTokensOptions,
+): Promise<GeneratedTokens<T>> {
   const tokens: T[] = [];
   const ids: number[] = [];
   // Each step's text becomes the next step's previous text, so a step decodes at most once.

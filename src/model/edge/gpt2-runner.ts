@@ -73,7 +73,11 @@ export function createGpt2Runner(session: InferenceSession, options: RunnerOptio
     const total = cache.length + ids.length;
     const feeds: Record<string, Tensor> = { ...cache.tensors, input_ids: idTensor(layout, ids) };
     if (layout.hasAttentionMask) feeds.attention_mask = onesTensor(layout, total);
-    if (layout.hasPositionIds) feeds.position_ids = idTensor(layout, ids.map((_, i) => cache.length + i));
+    if (layout.hasPositionIds)
+      feeds.position_ids = idTensor(
+        layout,
+        ids.map((_, i) => cache.length + i),
+      );
     if (layout.hasUseCacheBranch) feeds.use_cache_branch = new Tensor("bool", [cache.length > 0], [1]);
     if (layout.hasLogitsToKeep) feeds.num_logits_to_keep = new Tensor("int64", BigInt64Array.of(lastOnly ? 1n : 0n), [1]);
     // A session rejects feeds it does not declare (the first-pass model has no past inputs).
@@ -91,13 +95,13 @@ export function createGpt2Runner(session: InferenceSession, options: RunnerOptio
       }
     }
     const tensors: Record<string, Tensor> = {};
-    layout.pastInputs.forEach((names, layer) =>
-      names.forEach((name, k) => {
+    for (const [layer, names] of layout.pastInputs.entries()) {
+      for (const [k, name] of names.entries()) {
         const present = outputs[layout.presentOutputs[layer]?.[k] as string];
         if (!present) throw new Error(`the model returned no ${layout.presentOutputs[layer]?.[k]}`);
         tensors[name] = present;
-      }),
-    );
+      }
+    }
     return { length: total, tensors };
   }
 
@@ -127,7 +131,11 @@ function bytesOf(tensors: readonly Tensor[]): number {
 function idTensor(layout: ModelLayout, values: readonly number[]): Tensor {
   return layout.idType === "int32"
     ? new Tensor("int32", Int32Array.from(values), [1, values.length])
-    : new Tensor("int64", BigInt64Array.from(values, (value) => BigInt(value)), [1, values.length]);
+    : new Tensor(
+        "int64",
+        BigInt64Array.from(values, (value) => BigInt(value)),
+        [1, values.length],
+      );
 }
 
 /** All-ones mask, filled as a typed array: per-element BigInt conversion grows with context. */

@@ -1,7 +1,14 @@
 import { createSession, reserveWasmMemory, wasmMemoryBytes } from "#ort";
 import { APICallError } from "../api-call-error";
 import { createGpt2Runner, type Gpt2Runner } from "./gpt2-runner";
-import { checkEdgeContext, checkMemoryBudget, planChunkTokens, planEdgeContext, planWasmReservation, type MemoryBudget } from "./memory-budget";
+import {
+  checkEdgeContext,
+  checkMemoryBudget,
+  planChunkTokens,
+  planEdgeContext,
+  planWasmReservation,
+  type MemoryBudget,
+} from "./memory-budget";
 import { describeLayout, kvBytesPerToken } from "./model-layout";
 
 /** Where the edge model lives and what it may use. */

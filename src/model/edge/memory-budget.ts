@@ -76,7 +76,13 @@ export function planChunkTokens(fileBytes: number, logitsBytesPerToken: number, 
  * @example
  * planEdgeContext(84_978_928, { kvBytesPerToken: 36_864, logitsBytesPerToken: 201_028 }, budget, 8, 1024); // 150
  */
-export function planEdgeContext(fileBytes: number, costs: ModelCosts, budget: MemoryBudget, chunkTokens: number, modelContext: number): number {
+export function planEdgeContext(
+  fileBytes: number,
+  costs: ModelCosts,
+  budget: MemoryBudget,
+  chunkTokens: number,
+  modelContext: number,
+): number {
   const free = freeMemoryMb(fileBytes, budget) * MIB - 2 * chunkTokens * costs.logitsBytesPerToken;
   return Math.max(0, Math.min(modelContext, Math.floor(free / (4 * costs.kvBytesPerToken))));
 }
@@ -93,7 +99,12 @@ export function checkMemoryBudget(key: string, fileBytes: number, budget: Memory
   const free = freeMemoryMb(fileBytes, budget);
   if (free > 0) return;
   const needed = budget.budgetMb - free;
-  refuse(key, budget, `model '${key}' needs ${needed.toFixed(1)} MiB before any cache (${(fileBytes / MIB).toFixed(1)} MiB model + ${budget.runtimeMb} MiB ORT + ${budget.jsHeapMb} MiB JS heap), over the edge memory budget of ${budget.budgetMb} MiB`, needed);
+  refuse(
+    key,
+    budget,
+    `model '${key}' needs ${needed.toFixed(1)} MiB before any cache (${(fileBytes / MIB).toFixed(1)} MiB model + ${budget.runtimeMb} MiB ORT + ${budget.jsHeapMb} MiB JS heap), over the edge memory budget of ${budget.budgetMb} MiB`,
+    needed,
+  );
 }
 
 /**

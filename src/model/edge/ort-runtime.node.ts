@@ -33,10 +33,7 @@ export const ortRuntime: OrtRuntimeName = "node";
  * const ids = new Tensor("int32", Int32Array.from([464]), [1, 1]);
  * const out = await session.run({ [session.inputNames[0]!]: ids });
  */
-export const createSession: CreateSession = async (
-  bytes: Uint8Array,
-  options?: OrtSessionOptions,
-): Promise<InferenceSession> => {
+export const createSession: CreateSession = async (bytes: Uint8Array, options?: OrtSessionOptions): Promise<InferenceSession> => {
   ort.env.wasm.numThreads = 1;
   return captureOrtMemory(() => ort.InferenceSession.create(bytes, buildSessionOptions(bytes, options)));
 };

@@ -96,5 +96,9 @@ export interface StoppingOptions {
  * createStoppingCriteria({ maxTokens: 16, eosTokenId: 50256, stop: ["\n"] }); // 3 criteria
  */
 export function createStoppingCriteria(options: StoppingOptions): StoppingCriterion[] {
-  return [createEndOfTextCriterion(options.eosTokenId), createStopStringCriterion(options.stop ?? []), createMaxTokensCriterion(options.maxTokens)];
+  return [
+    createEndOfTextCriterion(options.eosTokenId),
+    createStopStringCriterion(options.stop ?? []),
+    createMaxTokensCriterion(options.maxTokens),
+  ];
 }

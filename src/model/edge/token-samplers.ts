@@ -1,5 +1,12 @@
 import type { Decoding } from "../backend";
-import { applyLogitsProcessors, createLogitsProcessors, isGreedy, rankCandidates, weighCandidates, type Candidates } from "./logits-processors";
+import {
+  applyLogitsProcessors,
+  createLogitsProcessors,
+  isGreedy,
+  rankCandidates,
+  weighCandidates,
+  type Candidates,
+} from "./logits-processors";
 import { argmax, createRng } from "./sample-token";
 
 /**
@@ -59,6 +66,8 @@ export function createMultinomialSampler(rng: () => number): TokenSampler {
  */
 export function createTokenChooser(decoding: Decoding): (logits: Float32Array) => number {
   const processors = createLogitsProcessors(decoding);
-  const sample = isGreedy(decoding) ? createGreedySampler() : createMultinomialSampler(createRng(decoding.seed ?? Math.floor(Math.random() * 2 ** 32)));
+  const sample = isGreedy(decoding)
+    ? createGreedySampler()
+    : createMultinomialSampler(createRng(decoding.seed ?? Math.floor(Math.random() * 2 ** 32)));
   return (logits) => sample(applyLogitsProcessors(processors, logits));
 }

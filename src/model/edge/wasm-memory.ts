@@ -52,7 +52,10 @@ export async function captureOrtMemory<T>(initialise: () => Promise<T>): Promise
     construct(target, args: [WebAssembly.MemoryDescriptor], newTarget) {
       const [descriptor] = args;
       const isHeap = !ortMemory && descriptor.shared === true && (descriptor.maximum ?? 0) > 0;
-      const sized = isHeap && reservedPages > descriptor.initial ? { ...descriptor, initial: Math.min(reservedPages, descriptor.maximum ?? reservedPages) } : descriptor;
+      const sized =
+        isHeap && reservedPages > descriptor.initial
+          ? { ...descriptor, initial: Math.min(reservedPages, descriptor.maximum ?? reservedPages) }
+          : descriptor;
       const memory = Reflect.construct(target, [sized], newTarget) as WebAssembly.Memory;
       if (isHeap) ortMemory = memory;
       return memory;

@@ -43,7 +43,14 @@ export function createGpuBackend(settings: GpuSettings, fetchImpl: typeof fetch 
     fetch: fetchImpl,
   };
   const malformed = (message: string, cause?: unknown) =>
-    new APICallError({ backend: id, failure: "malformed", message: `malformed response: ${message}`, url: target.url, isRetryable: true, cause });
+    new APICallError({
+      backend: id,
+      failure: "malformed",
+      message: `malformed response: ${message}`,
+      url: target.url,
+      isRetryable: true,
+      cause,
+    });
 
   function orderedChoices(response: CompletionResponse, expected: number): CompletionChoice[] {
     const choices = [...response.choices].sort((a, b) => a.index - b.index);
@@ -74,7 +81,14 @@ export function createGpuBackend(settings: GpuSettings, fetchImpl: typeof fetch 
 
     async score(requests, signal): Promise<ScoredContinuation[]> {
       const pairs = requests.map(withContext);
-      const response = await postCompletion(target, buildScoreBody(settings.model, pairs.map((pair) => pair.context + pair.continuation)), signal);
+      const response = await postCompletion(
+        target,
+        buildScoreBody(
+          settings.model,
+          pairs.map((pair) => pair.context + pair.continuation),
+        ),
+        signal,
+      );
       const choices = orderedChoices(response, pairs.length);
       return pairs.map((pair, index) => {
         try {

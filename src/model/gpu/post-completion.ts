@@ -101,7 +101,15 @@ export async function sendCompletionRequest<T>(
  */
 export function parseCompletion(target: Pick<CompletionTarget, "backendId" | "url">, text: string): CompletionResponse {
   const malformed = (message: string, cause?: unknown) =>
-    new APICallError({ backend: target.backendId, failure: "malformed", message: `malformed response: ${message}`, url: target.url, responseBody: text, isRetryable: true, cause });
+    new APICallError({
+      backend: target.backendId,
+      failure: "malformed",
+      message: `malformed response: ${message}`,
+      url: target.url,
+      responseBody: text,
+      isRetryable: true,
+      cause,
+    });
   let json: unknown;
   try {
     json = JSON.parse(text);

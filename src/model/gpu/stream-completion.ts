@@ -19,7 +19,11 @@ import { completionChunkSchema, type CompletionChoice, type CompletionChunk, typ
  * const response = await streamCompletion(target, buildGenerateBody("gpt2", "Once", { strategy: "greedy", maxTokens: 8 }));
  * response.choices[0].text; // the whole generation
  */
-export function streamCompletion(target: CompletionTarget, body: Record<string, unknown>, signal?: AbortSignal): Promise<CompletionResponse> {
+export function streamCompletion(
+  target: CompletionTarget,
+  body: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<CompletionResponse> {
   const streamed = { ...body, stream: true, stream_options: { include_usage: true } };
   return sendCompletionRequest(target, streamed, signal, async (response, combined) => {
     // Servers that ignore `stream` (or answer n != best_of whole, as vLLM does) send plain JSON.
@@ -85,7 +89,7 @@ function mergeDelta(choices: Map<number, CompletionChoice>, delta: CompletionCho
     lists.tokens.push(...added.tokens);
     lists.token_logprobs.push(...added.token_logprobs);
     lists.text_offset.push(...added.text_offset);
-    (lists.top_logprobs ??= []).push(...(added.top_logprobs ?? added.tokens.map(() => null)));
+    lists.top_logprobs = [...(lists.top_logprobs ?? []), ...(added.top_logprobs ?? added.tokens.map(() => null))];
     known.logprobs = lists;
   }
   choices.set(delta.index, known);

@@ -29,7 +29,8 @@ export function describeErrorBody(text: string): string {
   } catch {
     json = undefined;
   }
-  const message = readUpstreamError(json) ?? (typeof json === "object" && json !== null ? (json as { message?: unknown }).message : undefined);
+  const message =
+    readUpstreamError(json) ?? (typeof json === "object" && json !== null ? (json as { message?: unknown }).message : undefined);
   if (typeof message === "string" && message.length > 0) return message;
   return text.slice(0, 200) || "(empty body)";
 }

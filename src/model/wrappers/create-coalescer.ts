@@ -33,7 +33,9 @@ export function createCoalescer<T, R>(send: SendGroup<T, R>, maxItems: number): 
     group.sent = true;
     if (open.get(key) === group) open.delete(key);
     sendChecked(key, group.items).then(
-      (results) => group.waiters.forEach((waiter, index) => waiter.resolve(results[index] as R)),
+      (results) => {
+        for (const [index, waiter] of group.waiters.entries()) waiter.resolve(results[index] as R);
+      },
       (error: unknown) => {
         if (group.items.length === 1) {
           group.waiters[0]?.reject(error);

@@ -19,13 +19,20 @@ export function withCoalescing(backend: InferenceBackend, maxItems: number): Inf
   const groupedGenerate =
     generateMany &&
     createCoalescer<{ prompt: string; decoding: Decoding }, Generation>(
-      (_key, items) => generateMany(items.map((item) => item.prompt), (items[0] as { decoding: Decoding }).decoding),
+      (_key, items) =>
+        generateMany(
+          items.map((item) => item.prompt),
+          (items[0] as { decoding: Decoding }).decoding,
+        ),
       maxItems,
     );
   const groupedScore = createCoalescer<ScoreRequest[], ScoredContinuation[]>(async (_key, groups) => {
     const scored = await backend.score(groups.flat());
     let at = 0;
-    return groups.map((group) => scored.slice(at, (at += group.length)));
+    return groups.map((group) => {
+      at += group.length;
+      return scored.slice(at - group.length, at);
+    });
   }, maxItems);
   return {
     ...forward(backend),

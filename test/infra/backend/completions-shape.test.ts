@@ -77,13 +77,21 @@ describe("batched prompts and n", () => {
     const prompts = ["One", "Two three", "Four five six"];
     const { body } = await postCompletion(server.url, { model: "gpt2", prompt: prompts, max_tokens: 2, temperature: 0, echo: true });
     expect(body.choices.map((choice: { index: number }) => choice.index)).toEqual([0, 1, 2]);
-    body.choices.forEach((choice: { text: string }, index: number) => expect(choice.text.startsWith(prompts[index] ?? "?")).toBe(true));
+    for (const [index, choice] of (body.choices as Array<{ text: string }>).entries())
+      expect(choice.text.startsWith(prompts[index] ?? "?")).toBe(true);
     const promptTokens = prompts.reduce((sum, text) => sum + tokenizeGpt2(text).length, 0);
     expect(body.usage).toEqual({ prompt_tokens: promptTokens, completion_tokens: 6, total_tokens: promptTokens + 6 });
   });
 
   it("indexes n choices as promptIndex * n + j", async () => {
-    const { body } = await postCompletion(server.url, { model: "gpt2", prompt: ["alpha", "beta"], n: 3, max_tokens: 5, seed: 7, echo: true });
+    const { body } = await postCompletion(server.url, {
+      model: "gpt2",
+      prompt: ["alpha", "beta"],
+      n: 3,
+      max_tokens: 5,
+      seed: 7,
+      echo: true,
+    });
     expect(body.choices).toHaveLength(6);
     body.choices.forEach((choice: { index: number; text: string }, position: number) => {
       expect(choice.index).toBe(position);

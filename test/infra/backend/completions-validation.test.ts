@@ -43,8 +43,16 @@ describe("request validation", () => {
 
   it.each([
     ["bad JSON", '{"model": "gpt2", "prompt": ', /JSON decode error/],
-    ["stream_options without stream", { model: "gpt2", prompt: "Hi", stream_options: { include_usage: true } }, "Stream options can only be defined when `stream=True`."],
-    ["logprobs above 20", { model: "gpt2", prompt: "Hi", logprobs: 21 }, "Requested sample logprobs of 21, which is greater than max allowed: 20"],
+    [
+      "stream_options without stream",
+      { model: "gpt2", prompt: "Hi", stream_options: { include_usage: true } },
+      "Stream options can only be defined when `stream=True`.",
+    ],
+    [
+      "logprobs above 20",
+      { model: "gpt2", prompt: "Hi", logprobs: 21 },
+      "Requested sample logprobs of 21, which is greater than max allowed: 20",
+    ],
     ["negative logprobs", { model: "gpt2", prompt: "Hi", logprobs: -2 }, "`logprobs` must be a positive value or -1."],
     ["greedy n > 1", { model: "gpt2", prompt: "Hi", n: 2, temperature: 0 }, "n must be 1 when using greedy sampling, got 2."],
     ["negative temperature", { model: "gpt2", prompt: "Hi", temperature: -1 }, "temperature must be non-negative, got -1.0."],
@@ -69,7 +77,10 @@ describe("api key", () => {
   it("requires the bearer token on /v1 routes, as vLLM's --api-key does", async () => {
     const body = { model: "gpt2-medium", prompt: "Hi", max_tokens: 1 };
     expect(await postCompletion(guarded.url, body)).toEqual({ status: 401, body: { error: "Unauthorized" } });
-    expect(await postCompletion(guarded.url, body, { authorization: "Bearer wrong" })).toEqual({ status: 401, body: { error: "Unauthorized" } });
+    expect(await postCompletion(guarded.url, body, { authorization: "Bearer wrong" })).toEqual({
+      status: 401,
+      body: { error: "Unauthorized" },
+    });
     expect((await postCompletion(guarded.url, body, { authorization: "Bearer sk-test" })).status).toBe(200);
     expect((await fetch(`${guarded.url}/v1/models`)).status).toBe(401);
     expect((await fetch(`${guarded.url}/health`)).status).toBe(200);

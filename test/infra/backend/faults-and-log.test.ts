@@ -60,7 +60,11 @@ describe("fault markers", () => {
 describe("request log", () => {
   it("finds a test's own requests by a marker in any prompt, with headers and body", async () => {
     const marker = `log-${crypto.randomUUID().slice(0, 8)}`;
-    await postCompletion(server.url, { model: "gpt2", prompt: ["other", `mine ${marker}`], max_tokens: 1, temperature: 0 }, { "x-trace": "abc" });
+    await postCompletion(
+      server.url,
+      { model: "gpt2", prompt: ["other", `mine ${marker}`], max_tokens: 1, temperature: 0 },
+      { "x-trace": "abc" },
+    );
     await postCompletion(server.url, { model: "gpt2", prompt: "unrelated", max_tokens: 1 });
     const { requests } = await (await fetch(`${server.url}/__stub/requests?contains=${encodeURIComponent(marker)}`)).json();
     expect(requests).toHaveLength(1);

@@ -18,12 +18,15 @@ async function complete(body: Record<string, unknown>): Promise<any> {
 
 describe("seeds and greedy decoding", () => {
   it("gives the same greedy text whatever the seed", async () => {
-    const texts = await Promise.all([1, 2, 3].map(async (seed) => (await complete({ prompt: "Once upon", temperature: 0, seed, max_tokens: 12 })).choices[0].text));
+    const texts = await Promise.all(
+      [1, 2, 3].map(async (seed) => (await complete({ prompt: "Once upon", temperature: 0, seed, max_tokens: 12 })).choices[0].text),
+    );
     expect(new Set(texts).size).toBe(1);
   });
 
   it("repeats sampled text for a seed and usually changes it across seeds", async () => {
-    const sample = async (seed: number) => (await complete({ prompt: "Once upon", temperature: 0.8, seed, max_tokens: 12 })).choices[0].text;
+    const sample = async (seed: number) =>
+      (await complete({ prompt: "Once upon", temperature: 0.8, seed, max_tokens: 12 })).choices[0].text;
     expect(await sample(42)).toBe(await sample(42));
     const texts = await Promise.all([1, 2, 3, 4, 5].map(sample));
     expect(new Set(texts).size).toBeGreaterThan(1);

@@ -32,7 +32,10 @@ const at = (model: "tiny" | "fixture", runtime: OnnxRuntimeName): Served => serv
 
 beforeAll(async () => {
   const { modelPath: tinyPath } = await writeGeneratedModel({ preset: "tiny", seed: 1, outDir: TINY_DIR });
-  for (const [model, modelPath] of [["tiny", tinyPath], ["fixture", FIXTURE_PATH]] as const) {
+  for (const [model, modelPath] of [
+    ["tiny", tinyPath],
+    ["fixture", FIXTURE_PATH],
+  ] as const) {
     for (const runtime of RUNTIMES) {
       const engine = await createOnnxEngine({ modelPath, runtime });
       const server = await startCompletionsServer({ engine, port: 0, maxModelLen: engine.contextTokens });
@@ -67,7 +70,10 @@ describe("greedy completions", () => {
   it.each(RUNTIMES)("equal generateIds on the generated tiny model on onnxruntime-%s", async (runtime) => {
     const target = at("tiny", runtime);
     const decoding: Decoding = { strategy: "greedy", maxTokens: 24 };
-    const expected = await generateIds(target.runner, tokenizeGpt2(PROMPT), decoding, { eosTokenId: target.engine.eosTokenId, decode: detokenizeGpt2 });
+    const expected = await generateIds(target.runner, tokenizeGpt2(PROMPT), decoding, {
+      eosTokenId: target.engine.eosTokenId,
+      decode: detokenizeGpt2,
+    });
     const body = await complete(target, { prompt: PROMPT, max_tokens: 24, temperature: 0, logprobs: 0 });
     expect(body.choices[0].text).toBe(expected.text);
     expect(body.choices[0].logprobs.tokens).toEqual(listTokens(expected));
@@ -76,27 +82,32 @@ describe("greedy completions", () => {
 
   it("are the same tokens on onnxruntime-node and onnxruntime-web", async () => {
     for (const prompt of [PROMPT, "Q: Who wrote Hamlet?\nA:", "<|endoftext|>"]) {
-      const [node, web] = await Promise.all(RUNTIMES.map((runtime) => complete(at("tiny", runtime), { prompt, max_tokens: 48, temperature: 0, logprobs: 0 })));
+      const [node, web] = await Promise.all(
+        RUNTIMES.map((runtime) => complete(at("tiny", runtime), { prompt, max_tokens: 48, temperature: 0, logprobs: 0 })),
+      );
       expect(node.choices[0].logprobs.tokens).toEqual(web.choices[0].logprobs.tokens);
     }
   });
 });
 
 describe("stop strings", () => {
-  it.each(RUNTIMES)("end with the same text, stop reason and tokens as generateIds (the edge backend's usage) on onnxruntime-%s", async (runtime) => {
-    const target = at("tiny", runtime);
-    const options = { eosTokenId: target.engine.eosTokenId, decode: detokenizeGpt2 };
-    const free = await generateIds(target.runner, tokenizeGpt2(PROMPT), { strategy: "greedy", maxTokens: 24 }, options);
-    // Both stops end on the same character; the first listed starts later, so it wins (cut at 10) where
-    // "earliest in the text" would cut at 6.
-    const stop = [free.text.slice(10, 14), free.text.slice(6, 14)];
-    const expected = await generateIds(target.runner, tokenizeGpt2(PROMPT), { strategy: "greedy", maxTokens: 24, stop }, options);
-    expect(expected).toMatchObject({ text: free.text.slice(0, 10), finishReason: "stop", stopReason: stop[0] });
-    const body = await complete(target, { prompt: PROMPT, max_tokens: 24, temperature: 0, logprobs: 0, stop });
-    expect(body.choices[0]).toMatchObject({ text: expected.text, finish_reason: "stop", stop_reason: stop[0] });
-    expect(body.choices[0].logprobs.tokens).toEqual(listTokens(expected));
-    expect(body.usage.completion_tokens).toBe(expected.ids.length);
-  });
+  it.each(RUNTIMES)(
+    "end with the same text, stop reason and tokens as generateIds (the edge backend's usage) on onnxruntime-%s",
+    async (runtime) => {
+      const target = at("tiny", runtime);
+      const options = { eosTokenId: target.engine.eosTokenId, decode: detokenizeGpt2 };
+      const free = await generateIds(target.runner, tokenizeGpt2(PROMPT), { strategy: "greedy", maxTokens: 24 }, options);
+      // Both stops end on the same character; the first listed starts later, so it wins (cut at 10) where
+      // "earliest in the text" would cut at 6.
+      const stop = [free.text.slice(10, 14), free.text.slice(6, 14)];
+      const expected = await generateIds(target.runner, tokenizeGpt2(PROMPT), { strategy: "greedy", maxTokens: 24, stop }, options);
+      expect(expected).toMatchObject({ text: free.text.slice(0, 10), finishReason: "stop", stopReason: stop[0] });
+      const body = await complete(target, { prompt: PROMPT, max_tokens: 24, temperature: 0, logprobs: 0, stop });
+      expect(body.choices[0]).toMatchObject({ text: expected.text, finish_reason: "stop", stop_reason: stop[0] });
+      expect(body.choices[0].logprobs.tokens).toEqual(listTokens(expected));
+      expect(body.usage.completion_tokens).toBe(expected.ids.length);
+    },
+  );
 });
 
 describe("seeded sampling", () => {
@@ -109,7 +120,10 @@ describe("seeded sampling", () => {
     expect(second.choices.map((choice: any) => choice.logprobs.tokens)).toEqual(first.choices.map((choice: any) => choice.logprobs.tokens));
     for (const [index, choice] of first.choices.entries()) {
       const decoding: Decoding = { strategy: "sample", maxTokens: 12, temperature: 0.9, topK: 40, topP: 0.95, seed: sampling.seed + index };
-      const expected = await generateIds(target.runner, tokenizeGpt2(PROMPT), decoding, { eosTokenId: target.engine.eosTokenId, decode: detokenizeGpt2 });
+      const expected = await generateIds(target.runner, tokenizeGpt2(PROMPT), decoding, {
+        eosTokenId: target.engine.eosTokenId,
+        decode: detokenizeGpt2,
+      });
       expect(choice.text).toBe(expected.text);
       expect(choice.logprobs.tokens).toEqual(listTokens(expected));
     }
@@ -128,7 +142,7 @@ describe("logprobs", () => {
     expect(logprobs.tokens.slice(0, ids.length)).toEqual(ids.map(gpt2TokenText));
     expect(logprobs.token_logprobs[0]).toBeNull();
     expect(logprobs.top_logprobs[0]).toBeNull();
-    expected.forEach((value, i) => expect(logprobs.token_logprobs[i + 1]).toBeCloseTo(value, 5));
+    for (const [i, value] of expected.entries()) expect(logprobs.token_logprobs[i + 1]).toBeCloseTo(value, 5);
     for (let i = 1; i < ids.length; i += 1) {
       const top: Record<string, number> = logprobs.top_logprobs[i];
       expect(top[logprobs.tokens[i]]).toBe(logprobs.token_logprobs[i]);
@@ -155,7 +169,13 @@ describe("logprobs", () => {
 describe("concurrent requests", () => {
   it.each(RUNTIMES)("interleave on one onnxruntime-%s session without changing any answer", async (runtime) => {
     const target = at("tiny", runtime);
-    const bodies = ["The council voted", "Hello there", "Q: Who?\nA:", "<|endoftext|>"].map((prompt, seed) => ({ prompt, seed, max_tokens: 24, top_k: 40, logprobs: 2 }));
+    const bodies = ["The council voted", "Hello there", "Q: Who?\nA:", "<|endoftext|>"].map((prompt, seed) => ({
+      prompt,
+      seed,
+      max_tokens: 24,
+      top_k: 40,
+      logprobs: 2,
+    }));
     const sequential = [];
     for (const body of bodies) sequential.push((await complete(target, body)).choices);
     const concurrent = await Promise.all(bodies.map(async (body) => (await complete(target, body)).choices));

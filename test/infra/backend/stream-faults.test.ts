@@ -13,13 +13,15 @@ const streamed = (fault: string) => ({ ...whole(fault), stream: true, stream_opt
 
 // Tests read arbitrary wire fields of the chunks.
 const finishReasons = (events: string[]): unknown[] =>
-  events.filter((data) => data.startsWith("{")).flatMap((data) => {
-    try {
-      return (JSON.parse(data) as any).choices.map((choice: any) => choice.finish_reason);
-    } catch {
-      return ["<not JSON>"];
-    }
-  });
+  events
+    .filter((data) => data.startsWith("{"))
+    .flatMap((data) => {
+      try {
+        return (JSON.parse(data) as any).choices.map((choice: any) => choice.finish_reason);
+      } catch {
+        return ["<not JSON>"];
+      }
+    });
 
 describe("stream fault markers", () => {
   it("[[fault:cut-stream]] sends a few chunks, then drops the connection without a finish or [DONE]", async () => {

@@ -48,7 +48,14 @@ describe("stream: true", () => {
     const { usage } = (await postCompletion(server.url, request)).body;
     for (const options of [{ include_usage: true }, {}]) {
       const chunks = parseChunks((await postStream(server.url, { ...request, stream: true, stream_options: options })).events);
-      expect(chunks.at(-1)).toEqual({ id: chunks[0].id, object: "text_completion", created: chunks[0].created, model: "gpt2", choices: [], usage });
+      expect(chunks.at(-1)).toEqual({
+        id: chunks[0].id,
+        object: "text_completion",
+        created: chunks[0].created,
+        model: "gpt2",
+        choices: [],
+        usage,
+      });
     }
     const plain = parseChunks((await postStream(server.url, { ...request, stream: true })).events);
     expect(plain.every((chunk) => chunk.choices.length === 1 && chunk.usage === null)).toBe(true);

@@ -6,7 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unstable_dev, type Unstable_DevWorker } from "wrangler";
-import { connectIsolateInspector, findFreePort, findInspectorUrl, type IsolateInspector, type IsolateMemory } from "../../../infra/bench/isolate-memory";
+import {
+  connectIsolateInspector,
+  findFreePort,
+  findInspectorUrl,
+  type IsolateInspector,
+  type IsolateMemory,
+} from "../../../infra/bench/isolate-memory";
 
 const MIB = 1024 * 1024;
 
@@ -53,23 +59,23 @@ describe("connectIsolateInspector on an unstable_dev Worker", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const after = async (path: string): Promise<IsolateMemory> => {
+  const measureAfter = async (path: string): Promise<IsolateMemory> => {
     await (await worker!.fetch(path)).text();
     return inspector!.measure();
   };
 
   it("sees 10 MiB of wasm memory, of JS array and of ArrayBuffer each land in their own figure", async () => {
-    const base = await after("/");
+    const base = await measureAfter("/");
     expect(base.js_heap_used_bytes).toBeGreaterThan(0);
     expect(base.js_heap_total_bytes).toBeGreaterThanOrEqual(base.js_heap_used_bytes);
 
-    const wasm = await after("/wasm");
+    const wasm = await measureAfter("/wasm");
     expect(wasm.wasm_memory_bytes - base.wasm_memory_bytes).toBe(10 * MIB);
     // The memory's buffer is an ArrayBuffer too: counted once, as wasm.
     expect(Math.abs(wasm.array_buffer_bytes - base.array_buffer_bytes)).toBeLessThan(MIB / 4);
     expect(Math.abs(wasm.js_heap_used_bytes - base.js_heap_used_bytes)).toBeLessThan(MIB);
 
-    const array = await after("/array");
+    const array = await measureAfter("/array");
     expect(array.js_heap_used_bytes - wasm.js_heap_used_bytes).toBeGreaterThan(9.5 * MIB);
     expect(array.js_heap_used_bytes - wasm.js_heap_used_bytes).toBeLessThan(11 * MIB);
     expect(array.wasm_memory_bytes).toBe(wasm.wasm_memory_bytes);
@@ -77,7 +83,7 @@ describe("connectIsolateInspector on an unstable_dev Worker", () => {
     // first measure reads `.buffer`, so only later measures could double count it.
     expect(Math.abs(array.array_buffer_bytes - base.array_buffer_bytes)).toBeLessThan(MIB / 4);
 
-    const buffer = await after("/buffer");
+    const buffer = await measureAfter("/buffer");
     expect(buffer.array_buffer_bytes - array.array_buffer_bytes).toBeGreaterThan(9.9 * MIB);
     expect(buffer.array_buffer_bytes - array.array_buffer_bytes).toBeLessThan(10.25 * MIB);
     // The backing store lives outside the heap.
@@ -97,8 +103,12 @@ describe("connectIsolateInspector on an inspector that never answers", () => {
     // Completes the WebSocket handshake, then stays silent, like a wedged isolate.
     server = createServer().on("upgrade", (request, socket: Socket) => {
       sockets.push(socket);
-      const accept = createHash("sha1").update(`${request.headers["sec-websocket-key"]}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      const accept = createHash("sha1")
+        .update(`${request.headers["sec-websocket-key"]}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+        .digest("base64");
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   });

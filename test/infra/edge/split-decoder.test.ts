@@ -31,7 +31,12 @@ describe("a split decoder pair", () => {
     let firstPassRuns = 0;
     const counted = new Proxy(firstPass, {
       get: (target, key, receiver) =>
-        key === "run" ? (...args: Parameters<typeof firstPass.run>) => ((firstPassRuns += 1), target.run(...args)) : Reflect.get(target, key, receiver),
+        key === "run"
+          ? (...args: Parameters<typeof firstPass.run>) => {
+              firstPassRuns += 1;
+              return target.run(...args);
+            }
+          : Reflect.get(target, key, receiver),
     });
     await generateIds(createGpt2Runner(withPast, { firstPassSession: counted, chunkTokens: 2 }), [464, 3290, 318], greedy, options);
     expect(firstPassRuns).toBe(1);

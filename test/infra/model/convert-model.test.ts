@@ -45,43 +45,52 @@ async function openCopying(bytes: Uint8Array): Promise<InferenceSession> {
 }
 
 describe("npm run model:convert", () => {
-  it.each(["fp32", "int8", "q4"] as const)("converts the generated %s model to ORT format with identical outputs", async (quantization) => {
-    // The generated files are shared with the workers project's setup; the conversion goes elsewhere.
-    const generated = await writeGeneratedModel({ preset: "tiny", seed: 1, outDir: "node_modules/.cache/zeroshot-router/tiny-gpt2-seed1", quantization });
-    const converted = await convertModel(generated.modelPath, join(dir, `${quantization}.ort`));
-    expect(converted).toMatchObject({ path: join(dir, `${quantization}.ort`), alreadyOrt: false, logitsToKeepGraphs: 1 });
-    const ortBytes = new Uint8Array(await readFile(converted.path));
-    expect(isOrtFormat(ortBytes)).toBe(true);
-    expect(isOrtFormat(new Uint8Array(await readFile(generated.modelPath)))).toBe(false);
+  it.each(["fp32", "int8", "q4"] as const)(
+    "converts the generated %s model to ORT format with identical outputs",
+    async (quantization) => {
+      // The generated files are shared with the workers project's setup; the conversion goes elsewhere.
+      const generated = await writeGeneratedModel({
+        preset: "tiny",
+        seed: 1,
+        outDir: "node_modules/.cache/zeroshot-router/tiny-gpt2-seed1",
+        quantization,
+      });
+      const converted = await convertModel(generated.modelPath, join(dir, `${quantization}.ort`));
+      expect(converted).toMatchObject({ path: join(dir, `${quantization}.ort`), alreadyOrt: false, logitsToKeepGraphs: 1 });
+      const ortBytes = new Uint8Array(await readFile(converted.path));
+      expect(isOrtFormat(ortBytes)).toBe(true);
+      expect(isOrtFormat(new Uint8Array(await readFile(generated.modelPath)))).toBe(false);
 
-    const kept = createGpt2Runner(await createSession(ortBytes), { chunkTokens: 8 });
-    expect(kept.layout.hasLogitsToKeep).toBe(true);
-    const copied = createGpt2Runner(await openCopying(ortBytes), { chunkTokens: 8 });
-    const originalSession = await createSession(new Uint8Array(await readFile(generated.modelPath)));
-    const original = createGpt2Runner(originalSession, { chunkTokens: 8 });
-    // num_logits_to_keep 0: every position, as the scoring path reads them.
-    const expected = await logitsOf(copied, PROMPT);
-    // Bit for bit, also after other sessions and runs have allocated and freed heap memory:
-    // freed model bytes would by now hold something else.
-    expect(await logitsOf(kept, PROMPT)).toEqual(expected);
-    await logitsOf(original, PROMPT);
-    expect(await logitsOf(kept, PROMPT)).toEqual(expected);
-    // The last row alone (num_logits_to_keep 1) is the full run's last row, the prompt in one chunk both times.
-    let lastRow = new Float32Array(0);
-    await kept.feed(PROMPT, undefined, (position, logits) => (lastRow = logits.slice()), { lastOnly: true });
-    const whole = createGpt2Runner(originalSession, { chunkTokens: 64 });
-    const fullRow = (await logitsOf(whole, PROMPT)).at(-1) as Float32Array;
-    const greedy = { strategy: "greedy" as const, maxTokens: 12 };
-    const options = { eosTokenId: -1, decode };
-    if (quantization === "int8") {
-      // Activations are quantized per tensor: one row alone gets its own scale, so the row moves a little.
-      expect(argmax(lastRow)).toBe(argmax(fullRow));
-      expect(maxAbsDiff(lastRow, fullRow)).toBeLessThan(0.01 * (Math.max(...fullRow) - Math.min(...fullRow)));
-    } else {
-      expect(lastRow).toEqual(fullRow);
-      expect((await generateIds(kept, PROMPT, greedy, options)).ids).toEqual((await generateIds(original, PROMPT, greedy, options)).ids);
-    }
-  }, 60_000);
+      const kept = createGpt2Runner(await createSession(ortBytes), { chunkTokens: 8 });
+      expect(kept.layout.hasLogitsToKeep).toBe(true);
+      const copied = createGpt2Runner(await openCopying(ortBytes), { chunkTokens: 8 });
+      const originalSession = await createSession(new Uint8Array(await readFile(generated.modelPath)));
+      const original = createGpt2Runner(originalSession, { chunkTokens: 8 });
+      // num_logits_to_keep 0: every position, as the scoring path reads them.
+      const expected = await logitsOf(copied, PROMPT);
+      // Bit for bit, also after other sessions and runs have allocated and freed heap memory:
+      // freed model bytes would by now hold something else.
+      expect(await logitsOf(kept, PROMPT)).toEqual(expected);
+      await logitsOf(original, PROMPT);
+      expect(await logitsOf(kept, PROMPT)).toEqual(expected);
+      // The last row alone (num_logits_to_keep 1) is the full run's last row, the prompt in one chunk both times.
+      let lastRow = new Float32Array(0);
+      await kept.feed(PROMPT, undefined, (_position, logits) => (lastRow = logits.slice()), { lastOnly: true });
+      const whole = createGpt2Runner(originalSession, { chunkTokens: 64 });
+      const fullRow = (await logitsOf(whole, PROMPT)).at(-1) as Float32Array;
+      const greedy = { strategy: "greedy" as const, maxTokens: 12 };
+      const options = { eosTokenId: -1, decode };
+      if (quantization === "int8") {
+        // Activations are quantized per tensor: one row alone gets its own scale, so the row moves a little.
+        expect(argmax(lastRow)).toBe(argmax(fullRow));
+        expect(maxAbsDiff(lastRow, fullRow)).toBeLessThan(0.01 * (Math.max(...fullRow) - Math.min(...fullRow)));
+      } else {
+        expect(lastRow).toEqual(fullRow);
+        expect((await generateIds(kept, PROMPT, greedy, options)).ids).toEqual((await generateIds(original, PROMPT, greedy, options)).ids);
+      }
+    },
+    60_000,
+  );
 
   it("converts ONNX Runtime's stacked-cache fixture, which still decodes as onnxruntime-genai published", async () => {
     const converted = await convertModel(FIXTURE, join(dir, "fixture.ort"));

@@ -79,7 +79,9 @@ describe("quantized tiny GPT-2 in onnxruntime-web (wasm)", () => {
     const positions = Array.from({ length: path.length - PROMPT.length }, (_, i) => PROMPT.length - 1 + i);
     const row = (logits: Float32Array, position: number) => logits.subarray(position * vocab, (position + 1) * vocab);
     const agreeing = positions.filter((position) => argmax(row(int8, position)) === argmax(row(fp32, position))).length;
-    expect(Math.max(...positions.map((position) => maxAbsDifference(row(int8, position), row(fp32, position))))).toBeLessThan(INT8_MAX_DRIFT);
+    expect(Math.max(...positions.map((position) => maxAbsDifference(row(int8, position), row(fp32, position))))).toBeLessThan(
+      INT8_MAX_DRIFT,
+    );
     expect(agreeing / positions.length).toBeGreaterThanOrEqual(INT8_MIN_TOP1_AGREEMENT);
   });
 });

@@ -7,7 +7,14 @@ import { ProtoWriter } from "../../../infra/model/protobuf-writer";
 // Optimum's merged decoder computes its logits inside the branches of an If node; the edit must
 // reach them. A small model of that shape: x [1, s, 4] → If(cond) { LayerNorm → MatMul } → logits [1, s, 3].
 const floats = (values: number[]) => new Uint8Array(Float32Array.from(values).buffer);
-const node = (opType: string, inputs: string[], outputs: string[]): OnnxNode => ({ name: outputs[0] as string, opType, domain: "", inputs, outputs, attributes: {} });
+const node = (opType: string, inputs: string[], outputs: string[]): OnnxNode => ({
+  name: outputs[0] as string,
+  opType,
+  domain: "",
+  inputs,
+  outputs,
+  attributes: {},
+});
 
 function branch(name: string, shift: number): ProtoWriter {
   const graph = new ProtoWriter()
@@ -20,7 +27,8 @@ function branch(name: string, shift: number): ProtoWriter {
 }
 
 function buildMergedModel(): Uint8Array {
-  const graphAttribute = (name: string, graph: ProtoWriter) => new ProtoWriter().writeString(1, name).writeMessage(6, graph).writeVarint(20, 5);
+  const graphAttribute = (name: string, graph: ProtoWriter) =>
+    new ProtoWriter().writeString(1, name).writeMessage(6, graph).writeVarint(20, 5);
   const ifNode = new ProtoWriter()
     .writeString(1, "cond")
     .writeString(2, "logits")
@@ -33,16 +41,27 @@ function buildMergedModel(): Uint8Array {
     .writeString(2, "merged")
     .writeMessage(5, encodeTensor({ name: "scale", dataType: OnnxDataType.FLOAT, dims: [4], rawData: floats([1, 2, 1, 0.5]) }))
     .writeMessage(5, encodeTensor({ name: "bias", dataType: OnnxDataType.FLOAT, dims: [4], rawData: floats([0, 0.1, 0, -0.1]) }))
-    .writeMessage(5, encodeTensor({ name: "w", dataType: OnnxDataType.FLOAT, dims: [4, 3], rawData: floats([1, 0, 2, 0, 1, -1, 3, 1, 0, -2, 0, 1]) }))
+    .writeMessage(
+      5,
+      encodeTensor({ name: "w", dataType: OnnxDataType.FLOAT, dims: [4, 3], rawData: floats([1, 0, 2, 0, 1, -1, 3, 1, 0, -2, 0, 1]) }),
+    )
     .writeMessage(11, encodeValueInfo({ name: "x", elemType: OnnxDataType.FLOAT, dims: [1, "s", 4] }))
     .writeMessage(11, encodeValueInfo({ name: "cond", elemType: OnnxDataType.BOOL, dims: [] }))
     .writeMessage(12, encodeValueInfo({ name: "logits", elemType: OnnxDataType.FLOAT, dims: [1, "s", 3] }));
-  return new ProtoWriter().writeVarint(1, 8).writeMessage(7, graph).writeMessage(8, new ProtoWriter().writeString(1, "").writeVarint(2, 17)).finish();
+  return new ProtoWriter()
+    .writeVarint(1, 8)
+    .writeMessage(7, graph)
+    .writeMessage(8, new ProtoWriter().writeString(1, "").writeVarint(2, 17))
+    .finish();
 }
 
 async function run(model: Uint8Array, cond: boolean, keep?: number): Promise<{ dims: readonly number[]; data: Float32Array }> {
   const session = await InferenceSession.create(model);
-  const x = new Tensor("float32", Float32Array.from({ length: 20 }, (_, i) => Math.sin(i)), [1, 5, 4]);
+  const x = new Tensor(
+    "float32",
+    Float32Array.from({ length: 20 }, (_, i) => Math.sin(i)),
+    [1, 5, 4],
+  );
   const feeds: Record<string, Tensor> = { x, cond: new Tensor("bool", [cond], []) };
   if (keep !== undefined) feeds[LOGITS_TO_KEEP_INPUT] = new Tensor("int64", BigInt64Array.of(BigInt(keep)), [1]);
   const { logits } = await session.run(feeds);

@@ -20,7 +20,8 @@ import { maxAbsDifference } from "./gpt2-session";
 // any model-level difference is quantization error, not wiring.
 
 const ROWS = 3;
-const wave = (length: number, rate: number, amplitude: number) => Float32Array.from({ length }, (_, i) => amplitude * Math.sin(i * rate + 0.3));
+const wave = (length: number, rate: number, amplitude: number) =>
+  Float32Array.from({ length }, (_, i) => amplitude * Math.sin(i * rate + 0.3));
 const linear: LinearWeights = { inFeatures: 64, outFeatures: 48, weight: wave(64 * 48, 0.71, 0.2), bias: wave(48, 1.3, 0.5) };
 const input = wave(ROWS * linear.inFeatures, 0.37, 2);
 const config: Gpt2Config = { vocabSize: 40, nPositions: 8, nEmbd: 64, nLayer: 1, nHead: 1 };
@@ -29,7 +30,11 @@ const hidden = wave(ROWS * config.nEmbd, 0.41, 1.5);
 const IDS = [7, 0, 39, 7];
 
 /** Builds a graph with one input (a float32 or int64 tensor) and one float output, runs it once, and returns the output. */
-async function runGraph(feed: Tensor, outputDims: number[], build: (graph: OnnxGraphBuilder, input: string) => string): Promise<Float32Array> {
+async function runGraph(
+  feed: Tensor,
+  outputDims: number[],
+  build: (graph: OnnxGraphBuilder, input: string) => string,
+): Promise<Float32Array> {
   const graph = new OnnxGraphBuilder("subgraph");
   graph.addInput("input", feed.type === "int64" ? OnnxDataType.INT64 : OnnxDataType.FLOAT, feed.dims);
   const output = build(graph, "input");
@@ -41,7 +46,9 @@ async function runGraph(feed: Tensor, outputDims: number[], build: (graph: OnnxG
 }
 
 const runLinear = (emit: EmitLinear) =>
-  runGraph(new Tensor("float32", input, [ROWS, linear.inFeatures]), [ROWS, linear.outFeatures], (graph, x) => emit(graph, x, linear, "probe"));
+  runGraph(new Tensor("float32", input, [ROWS, linear.inFeatures]), [ROWS, linear.outFeatures], (graph, x) =>
+    emit(graph, x, linear, "probe"),
+  );
 const runGather = (add: AddTiedEmbedding) =>
   runGraph(new Tensor("int64", BigInt64Array.from(IDS, BigInt), [1, IDS.length]), [1, IDS.length, config.nEmbd], (graph, ids) =>
     add(graph, config, wte).gatherRows(ids),

@@ -13,13 +13,22 @@ const readTarget = (target: string) => readFile(`${root}/${target}`, "utf8");
 /** The pristine glue, rebuilt from the installed (patched) file by taking the patch's insertions out. */
 function unpatch(text: string): string {
   return text
-    .replace(/finally\{\/\*zeroshot-router:keep-ort-model-bytes\*\/[^,]*?\?\(([\w$]+)\.zsrModelBytes\?\?=new Map\)\.set\([\w$]+,([\w$]+)\):\1\._free\(\2\),/, "finally{$1._free($2),")
-    .replace(/([\w$]+)\.zsrModelBytes\?\.has\(([\w$]+)\)&&\(\1\._free\(\1\.zsrModelBytes\.get\(\2\)\),\1\.zsrModelBytes\.delete\(\2\)\),/, "");
+    .replace(
+      /finally\{\/\*zeroshot-router:keep-ort-model-bytes\*\/[^,]*?\?\(([\w$]+)\.zsrModelBytes\?\?=new Map\)\.set\([\w$]+,([\w$]+)\):\1\._free\(\2\),/,
+      "finally{$1._free($2),",
+    )
+    .replace(
+      /([\w$]+)\.zsrModelBytes\?\.has\(([\w$]+)\)&&\(\1\._free\(\1\.zsrModelBytes\.get\(\2\)\),\1\.zsrModelBytes\.delete\(\2\)\),/,
+      "",
+    );
 }
 
 describe("scripts/patch-onnxruntime-web.mjs", () => {
   it("is written for the exact onnxruntime-web version package.json pins and npm installed", async () => {
-    const pkg = JSON.parse(await readFile("package.json", "utf8")) as { dependencies: Record<string, string>; scripts: Record<string, string> };
+    const pkg = JSON.parse(await readFile("package.json", "utf8")) as {
+      dependencies: Record<string, string>;
+      scripts: Record<string, string>;
+    };
     const installed = JSON.parse(await readFile(`${root}/package.json`, "utf8")) as { version: string };
     expect(pkg.dependencies["onnxruntime-web"]).toBe(PINNED_VERSION);
     expect(installed.version).toBe(PINNED_VERSION);

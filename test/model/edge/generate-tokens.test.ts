@@ -87,7 +87,12 @@ describe("generateTokens", () => {
   });
 
   it("stops at max tokens with finish reason length, but end-of-text or a stop on the last token wins", async () => {
-    expect(await run(idsOf("a", "b", "c"), [], 2)).toMatchObject({ text: "ab", finishReason: "length", stopReason: null, tokens: [{}, {}] });
+    expect(await run(idsOf("a", "b", "c"), [], 2)).toMatchObject({
+      text: "ab",
+      finishReason: "length",
+      stopReason: null,
+      tokens: [{}, {}],
+    });
     expect(await run([...idsOf("a"), EOS], [], 2)).toMatchObject({ text: "a", finishReason: "stop", stopReason: null });
     expect(await run(idsOf("a", "b"), ["b"], 2)).toMatchObject({ text: "a", finishReason: "stop", stopReason: "b" });
   });
@@ -97,7 +102,10 @@ describe("generateTokens", () => {
   });
 
   it("asks the criteria in list order and returns what the source picked", async () => {
-    const out = await generateTokens(replay(idsOf("a", "b")), { criteria: [createMaxTokensCriterion(1), createStopStringCriterion(["a"])], decode });
+    const out = await generateTokens(replay(idsOf("a", "b")), {
+      criteria: [createMaxTokensCriterion(1), createStopStringCriterion(["a"])],
+      decode,
+    });
     expect(out).toEqual({ tokens: [{ id: 1, at: 0 }], text: "a", finishReason: "length", stopReason: null });
   });
 
@@ -107,7 +115,11 @@ describe("generateTokens", () => {
       if (generated.length === 2) controller.abort();
       return { id: 1 };
     };
-    const out = generateTokens(pick, { criteria: createStoppingCriteria({ maxTokens: 10, eosTokenId: EOS }), decode, signal: controller.signal });
+    const out = generateTokens(pick, {
+      criteria: createStoppingCriteria({ maxTokens: 10, eosTokenId: EOS }),
+      decode,
+      signal: controller.signal,
+    });
     await expect(out).rejects.toThrow(/cancelled/);
   });
 });
@@ -123,7 +135,10 @@ describe("createModelTokenSource", () => {
         feeds.push({ ids: [...ids], cached, lastOnly: options?.lastOnly });
         // Logits favour id (position + 1) % 4, so the picks show which position was read.
         const position = cached + ids.length - 1;
-        visit?.(position, Float32Array.from({ length: 4 }, (_, id) => (id === (position + 1) % 4 ? 1 : 0)));
+        visit?.(
+          position,
+          Float32Array.from({ length: 4 }, (_, id) => (id === (position + 1) % 4 ? 1 : 0)),
+        );
         return { length: cached + ids.length, tensors: {} } satisfies KvCache;
       },
     };

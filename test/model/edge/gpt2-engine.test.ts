@@ -38,23 +38,43 @@ describe("GPT-2 engine on the ONNX Runtime fixture", () => {
     const whole = await collect(64);
     const single = await collect(1);
     expect(single).toHaveLength(ids.length);
-    single.forEach((row, i) => row.forEach((value, j) => expect(value).toBeCloseTo(whole[i]?.[j] as number, 4)));
+    for (const [i, row] of single.entries()) for (const [j, value] of row.entries()) expect(value).toBeCloseTo(whole[i]?.[j] as number, 4);
   });
 
   it("seeded sampling is reproducible, and top-k 1 is greedy", async () => {
     const sample = (seed: number) =>
-      generateIds(runner, [0, 0, 195, 731], { strategy: "sample", topK: 50, temperature: 1.5, maxTokens: 8, seed }, { eosTokenId: -1, decode });
+      generateIds(
+        runner,
+        [0, 0, 195, 731],
+        { strategy: "sample", topK: 50, temperature: 1.5, maxTokens: 8, seed },
+        { eosTokenId: -1, decode },
+      );
     const [a, b, c] = await Promise.all([sample(7), sample(7), sample(8)]);
     expect(a.ids).toEqual(b.ids);
     expect(c.ids).not.toEqual(a.ids);
-    const topOne = await generateIds(runner, [0, 0, 195, 731], { strategy: "sample", topK: 1, maxTokens: 6, seed: 3 }, { eosTokenId: FIXTURE_EOS, decode });
+    const topOne = await generateIds(
+      runner,
+      [0, 0, 195, 731],
+      { strategy: "sample", topK: 1, maxTokens: 6, seed: 3 },
+      { eosTokenId: FIXTURE_EOS, decode },
+    );
     expect(topOne.ids).toEqual(FIXTURE_GREEDY[1].continuation);
   });
 
   it("stops at end-of-text and at a stop string, counting the tokens that ended it (vLLM's rule)", async () => {
-    const stopped = await generateIds(runner, [0, 0, 195, 731], { strategy: "greedy", maxTokens: 6, stop: ["114"] }, { eosTokenId: FIXTURE_EOS, decode });
+    const stopped = await generateIds(
+      runner,
+      [0, 0, 195, 731],
+      { strategy: "greedy", maxTokens: 6, stop: ["114"] },
+      { eosTokenId: FIXTURE_EOS, decode },
+    );
     expect(stopped).toMatchObject({ finishReason: "stop", stopReason: "114", text: "731 ", ids: [731, 114] });
-    const eos = await generateIds(runner, [0, 0, 195, 731], { strategy: "greedy", maxTokens: 6, tokenLogprobs: true }, { eosTokenId: 114, decode });
+    const eos = await generateIds(
+      runner,
+      [0, 0, 195, 731],
+      { strategy: "greedy", maxTokens: 6, tokenLogprobs: true },
+      { eosTokenId: 114, decode },
+    );
     expect(eos).toMatchObject({ finishReason: "stop", stopReason: null, text: "731", ids: [731, 114] });
     expect(eos.tokenLogprobs).toHaveLength(2);
   });
@@ -74,7 +94,7 @@ describe("GPT-2 engine on the ONNX Runtime fixture", () => {
         }
       });
       expect(shared[index]).toHaveLength(item.ids.length - item.from);
-      shared[index]?.forEach((value, i) => expect(value).toBeCloseTo(expected[i] as number, 5));
+      for (const [i, value] of (shared[index] ?? []).entries()) expect(value).toBeCloseTo(expected[i] as number, 5);
     }
   });
 });

@@ -68,7 +68,8 @@ describe("samplers", () => {
 
   it("top-k 1 samples what greedy picks", () => {
     const choose = createTokenChooser({ strategy: "sample", maxTokens: 4, topK: 1, temperature: 2, seed: 5 });
-    for (let step = 0; step < 8; step += 1) expect(choose(logitsAt(step))).toBe(createGreedySampler()({ logits: logitsAt(step), temperature: 1 }));
+    for (let step = 0; step < 8; step += 1)
+      expect(choose(logitsAt(step))).toBe(createGreedySampler()({ logits: logitsAt(step), temperature: 1 }));
   });
 });
 

@@ -17,7 +17,10 @@ describe("createGpuBackend", () => {
     expect(out.finishReason).toBe("length");
     expect(out.completionTokens).toBe(2);
     expect(out.promptTokens).toBe(gpt2Tokenizer.count(`${marker}?`));
-    expect(out.topLogprobs?.[0]).toEqual([{ token: " yes", logprob: -0.1 }, { token: " no", logprob: -2 }]);
+    expect(out.topLogprobs?.[0]).toEqual([
+      { token: " yes", logprob: -0.1 },
+      { token: " no", logprob: -2 },
+    ]);
   });
 
   it("reports a stop string as finish reason stop and does not return it", async () => {

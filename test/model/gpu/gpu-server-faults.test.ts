@@ -11,7 +11,6 @@ const greedy = { strategy: "greedy", maxTokens: 6 } as const;
 
 afterEach(() => clearFaults(faultyUrl));
 
-
 describe("a whole server misbehaving (POST /__stub/faults)", () => {
   it("cut-stream breaks every streamed generation and every scoring body, and the stats count them", async () => {
     await setFaults(faultyUrl, { mode: "cut-stream" });

@@ -9,7 +9,6 @@ const settings = { id: "gpu", weight: 1, baseUrl: stubUrl, model: "gpt2", timeou
 const streaming = createGpuBackend(settings);
 const whole = createGpuBackend({ ...settings, stream: false });
 
-
 describe("streamed generation", () => {
   it.each<[string, Decoding]>([
     ["greedy with a stop string", { strategy: "greedy", maxTokens: 12, stop: ["\n"] }],
@@ -44,7 +43,12 @@ describe("a stream that breaks is a retryable failure, never a shorter answer", 
     ["stream-no-finish", /^gpu: stream cut off: data: \[DONE\] came before a finish_reason$/],
   ])("[[fault:%s]]", async (fault, message) => {
     const error = await failureOf(streaming.generate(`${uniqueMarker()} [[fault:${fault}]]`, { strategy: "greedy", maxTokens: 8 }));
-    expect(error).toMatchObject({ backend: "gpu", failure: "stream", isRetryable: true, details: { partial_text_chars: expect.any(Number) } });
+    expect(error).toMatchObject({
+      backend: "gpu",
+      failure: "stream",
+      isRetryable: true,
+      details: { partial_text_chars: expect.any(Number) },
+    });
     expect(error.message).toMatch(message);
   });
 
@@ -80,7 +84,9 @@ describe("isRetryable", () => {
   });
 
   it("is false for a request the server rejects (4xx other than 429)", async () => {
-    const error = await failureOf(createGpuBackend({ ...settings, model: "no-such-model" }).generate("x", { strategy: "greedy", maxTokens: 2 }));
+    const error = await failureOf(
+      createGpuBackend({ ...settings, model: "no-such-model" }).generate("x", { strategy: "greedy", maxTokens: 2 }),
+    );
     expect(error).toMatchObject({ failure: "http", statusCode: 404, isRetryable: false });
     expect(error.responseBody).toContain("no-such-model");
   });
@@ -102,7 +108,11 @@ describe("other servers' streams", () => {
     `data: {"choices":[{"index":0,"text":${JSON.stringify(text)},"logprobs":null,"finish_reason":${JSON.stringify(finish)}}]${extra}}\n\n`;
 
   it("reads TGI's empty finish_reason as unfinished and its reason and usage on the last chunk", async () => {
-    const sse = chunk(" Hel", "") + chunk("lo", "") + chunk("!", "eos_token", ',"usage":{"prompt_tokens":3,"completion_tokens":3}') + "data: [DONE]\n\n";
+    const sse =
+      chunk(" Hel", "") +
+      chunk("lo", "") +
+      chunk("!", "eos_token", ',"usage":{"prompt_tokens":3,"completion_tokens":3}') +
+      "data: [DONE]\n\n";
     expect(await answering(sse).generate("x", { strategy: "greedy", maxTokens: 8 })).toEqual({
       text: " Hello!",
       finishReason: "stop",
@@ -114,10 +124,16 @@ describe("other servers' streams", () => {
   it.each([
     ["vLLM's error chunk", 'data: {"error":{"message":"engine died","code":500}}\n\n', "engine died"],
     ["older vLLM's error chunk", 'data: {"object":"error","message":"engine died","code":500}\n\n', "engine died"],
-    ["TGI's error chunk", 'data: {"error":"Request failed during generation","error_type":"generation"}\n\n', "Request failed during generation"],
+    [
+      "TGI's error chunk",
+      'data: {"error":"Request failed during generation","error_type":"generation"}\n\n',
+      "Request failed during generation",
+    ],
     ["an error event", 'event: error\ndata: {"code":500}\n\n', '{"code":500}'],
   ])("turns %s into a cut-off stream", async (_name, failure, message) => {
-    const error = await failureOf(answering(chunk(" Hel", null) + failure + "data: [DONE]\n\n").generate("x", { strategy: "greedy", maxTokens: 8 }));
+    const error = await failureOf(
+      answering(`${chunk(" Hel", null) + failure}data: [DONE]\n\n`).generate("x", { strategy: "greedy", maxTokens: 8 }),
+    );
     expect(error.message).toBe(`gpu: stream cut off: server error: ${message}`);
     expect(error).toMatchObject({ isRetryable: true, details: { partial_text_chars: 4 } });
   });

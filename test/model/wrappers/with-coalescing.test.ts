@@ -15,7 +15,11 @@ describe("withCoalescing", () => {
     const other = await grouped.generate("d", sampled);
     expect(texts.map((generation) => generation.text)).toEqual(["g:a", "g:b", "g:c"]);
     expect(other.text).toBe("g:d");
-    expect(gpu.calls.map((call) => `${call.method}:${call.prompts.join(",")}`)).toEqual(["generateMany:a,b", "generateMany:c", "generateMany:d"]);
+    expect(gpu.calls.map((call) => `${call.method}:${call.prompts.join(",")}`)).toEqual([
+      "generateMany:a,b",
+      "generateMany:c",
+      "generateMany:d",
+    ]);
   });
 
   it("sends scorings of one turn as one call and hands each caller its own slice", async () => {
@@ -23,7 +27,10 @@ describe("withCoalescing", () => {
     const grouped = withCoalescing(gpu, 8);
     const [one, two] = await Promise.all([
       grouped.score([{ context: "A", continuation: "1" }]),
-      grouped.score([{ context: "B", continuation: "2" }, { context: "B", continuation: "3" }]),
+      grouped.score([
+        { context: "B", continuation: "2" },
+        { context: "B", continuation: "3" },
+      ]),
     ]);
     expect(one?.map((score) => score.tokens[0])).toEqual(["1"]);
     expect(two?.map((score) => score.tokens[0])).toEqual(["2", "3"]);
@@ -60,7 +67,10 @@ describe("withSubrequestBudget", () => {
   it("spends one per call, fails fast once spent, and never charges a backend without subrequests", async () => {
     const budget = { remaining: 2, limit: 2 };
     const gpu = withSubrequestBudget(createScriptedBackend({ id: "gpu", steps: [{ text: "g" }] }), budget);
-    const edge = withSubrequestBudget(createScriptedBackend({ id: "edge", kind: "edge", subrequestsPerCall: 0, steps: [{ text: "e" }] }), budget);
+    const edge = withSubrequestBudget(
+      createScriptedBackend({ id: "edge", kind: "edge", subrequestsPerCall: 0, steps: [{ text: "e" }] }),
+      budget,
+    );
     await gpu.generate("a", greedy);
     await gpu.score([{ context: "a", continuation: "b" }]);
     await edge.generate("c", greedy);

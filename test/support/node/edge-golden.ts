@@ -19,10 +19,15 @@ export async function computeEdgeGolden(modelPath: string): Promise<EdgeGolden> 
   const { runner } = await loadModelFile(modelPath);
   const greedy: EdgeGolden["greedy"] = [];
   for (const prompt of PROMPTS) {
-    const out = await generateIds(runner, gpt2Tokenizer.encode(prompt), { strategy: "greedy", maxTokens: 12 }, {
-      eosTokenId: END_OF_TEXT_ID,
-      decode: gpt2Tokenizer.decode,
-    });
+    const out = await generateIds(
+      runner,
+      gpt2Tokenizer.encode(prompt),
+      { strategy: "greedy", maxTokens: 12 },
+      {
+        eosTokenId: END_OF_TEXT_ID,
+        decode: gpt2Tokenizer.decode,
+      },
+    );
     greedy.push({ prompt, maxTokens: 12, ids: out.ids, text: out.text });
   }
   const ids = [END_OF_TEXT_ID, ...gpt2Tokenizer.encode(SCORED)];
