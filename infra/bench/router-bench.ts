@@ -105,11 +105,13 @@ async function main(): Promise<void> {
 }
 
 /**
- * The three requests of a round. One router request with a unique question
- * first, so the backend's log holds the exact upstream body to replay directly.
+ * The three requests of a round. One router request first, so the backend's log
+ * holds the exact upstream body to replay directly. The backend is this run's own,
+ * so a fixed marker finds it, and every run asks the same question (the scripted
+ * engine's answer, so the upstream stream, depends on the prompt).
  */
 async function prepareRequests(stack: RouterStack): Promise<Record<Kind, Send>> {
-  const marker = `[bench-${process.pid}-${Date.now()}]`;
+  const marker = "[bench:router]";
   const taskBody = JSON.stringify({ question: `who discovered penicillin ${marker}`, options: { backend: "gpu" } });
   const router = () => send(`${stack.routerUrl}/v1/tasks/answer`, { method: "POST", headers: { "content-type": "application/json" }, body: taskBody });
   await router();
