@@ -37,6 +37,9 @@ function breakersFor(settings: BreakerSettings): CircuitBreakers {
   return created;
 }
 
+/** Plain deps hold no per-request state, so single requests share one set per settings object. */
+const plainDeps = new WeakMap<PipelineSettings, PipelineDeps>();
+
 /**
  * What the pipeline needs for one request, a sync batch or a queue message:
  * the configured backends, the tokenizer, this isolate's breakers, real time.
@@ -52,6 +55,17 @@ export function createPipelineDeps(
   options: { coalesce?: number; subrequestLimit?: number } = {},
 ): PipelineDeps {
   const { coalesce, subrequestLimit } = options;
+  if (!coalesce && !subrequestLimit) {
+    const known = plainDeps.get(settings);
+    if (known) return known;
+    const created = buildDeps(settings, undefined, undefined);
+    plainDeps.set(settings, created);
+    return created;
+  }
+  return buildDeps(settings, coalesce, subrequestLimit);
+}
+
+function buildDeps(settings: PipelineSettings, coalesce: number | undefined, subrequestLimit: number | undefined): PipelineDeps {
   const budget = subrequestLimit ? { remaining: subrequestLimit, limit: subrequestLimit } : undefined;
   const backends = createBackends(settings)
     .map((backend) => (budget ? withSubrequestBudget(backend, budget) : backend))

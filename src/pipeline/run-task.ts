@@ -65,8 +65,15 @@ export async function runTask<I, O>(task: TaskModule<I, O>, input: I, options: R
   };
   const plan = task.build(input, ctx);
   const now = deps.now();
+  // The size only moves an `auto` request off the edge, so the tokenizer runs only when that can happen.
+  const sizeMatters = options.backend === "auto" && candidates.some((backend) => backend.kind === "edge");
   const route = planRoute(
-    { task: task.name, choice: options.backend, totalTokens: countTokens(plan, deps.tokenizer), deadlineMs: options.deadlineMs },
+    {
+      task: task.name,
+      choice: options.backend,
+      totalTokens: sizeMatters ? countTokens(plan, deps.tokenizer) : 0,
+      deadlineMs: options.deadlineMs,
+    },
     candidates.map((b) => ({
       id: b.id,
       kind: b.kind,

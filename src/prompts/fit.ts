@@ -105,11 +105,27 @@ export function packPrompt(
   maxTokens: number,
   compose: (items: readonly string[]) => string,
 ): { items: string[]; dropped: number } | null {
+  if (countUtf8Bytes(compose(items)) <= maxTokens) return { items: [...items], dropped: 0 };
   const fixed = tokenizer.count(compose([]));
   if (fixed > maxTokens) return null;
   const { items: kept } = packItems(tokenizer, items, maxTokens - fixed);
   while (kept.length > 0 && tokenizer.count(compose(kept)) > maxTokens) kept.pop();
   return { items: kept, dropped: items.length - kept.length };
+}
+
+/**
+ * GPT-2's BPE is byte-level: every token covers at least one UTF-8 byte, so a
+ * prompt of at most `maxTokens` bytes fits without tokenizing it (the usual
+ * short question skips the tokenizer entirely).
+ */
+function countUtf8Bytes(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    // 2 bytes below U+0800, 3 above; a surrogate pair is 4 bytes for its 2 units.
+    if (code >= 0x80) bytes += code >= 0x800 && (code < 0xd800 || code > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
 }
 
 /** Records a truncation only when something was dropped. */

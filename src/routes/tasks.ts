@@ -9,6 +9,9 @@ import { TASKS, TASK_NAMES } from "../prompts/registry";
 import type { TaskModule } from "../prompts/types";
 import { buildTaskRoute } from "./task-route";
 
+/** What a request without `options` gets (read-only: toRunOptions copies it). */
+const DEFAULT_OPTIONS: TaskRequestOptions = optionsSchema.parse({});
+
 /**
  * Mounts `POST /v1/tasks/{task}` for every registered task, plus a catch-all
  * that answers an unknown task with a 404 listing the known ones.
@@ -23,7 +26,7 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
       const started = Date.now();
       // The route's schema has already parsed `options` (defaults applied) when it was sent.
       const { options: sent, ...input } = c.req.valid("json" as never) as { options?: TaskRequestOptions };
-      const options: TaskRequestOptions = sent ?? optionsSchema.parse({});
+      const options: TaskRequestOptions = sent ?? DEFAULT_OPTIONS;
       const header = c.req.header("x-deadline-ms");
       const run = await runTask(
         task,

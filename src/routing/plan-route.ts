@@ -16,7 +16,7 @@ export interface RouteCandidate {
 export interface RouteRequest {
   task: TaskName;
   choice: "auto" | BackendKind;
-  /** Prompt tokens plus requested new tokens. */
+  /** Prompt tokens plus requested new tokens; read only for `auto` with an edge candidate. */
   totalTokens: number;
   /** Client latency budget, when given. */
   deadlineMs?: number;

@@ -68,6 +68,32 @@ describe("fitMeasured", () => {
 });
 
 describe("packItems and packPrompt", () => {
+  /** The real tokenizer, counting how often it is asked. */
+  const watched = () => {
+    const calls = { count: 0 };
+    const count = (text: string) => {
+      calls.count += 1;
+      return gpt2Tokenizer.count(text);
+    };
+    return { tokenizer: { ...gpt2Tokenizer, count }, calls };
+  };
+
+  it("packPrompt keeps a prompt of no more bytes than tokens without tokenizing it", () => {
+    const { tokenizer, calls } = watched();
+    const compose = (kept: readonly string[]) => `${kept.join("")}Q: why?\nA:`;
+    expect(packPrompt(tokenizer, ["Q: a\nA: b\n\n"], 32, compose)).toEqual({ items: ["Q: a\nA: b\n\n"], dropped: 0 });
+    expect(calls.count).toBe(0);
+  });
+
+  it("packPrompt counts UTF-8 bytes, not characters, before skipping the tokenizer", () => {
+    const { tokenizer, calls } = watched();
+    // 12 characters but 36 bytes: over a 20-token budget by bytes, so the tokenizer decides.
+    const text = "日本語の文章です。日本語の";
+    const packed = packPrompt(tokenizer, [text], 20, (kept) => kept.join(""));
+    expect(calls.count).toBeGreaterThan(0);
+    expect(packed?.items).toEqual(gpt2Tokenizer.count(text) <= 20 ? [text] : []);
+  });
+
   const items = ["Q: a\nA: b\n\n", "Q: c\nA: d\n\n", "Q: e\nA: f\n\n"];
 
   it("packItems keeps leading items by the sum of their counts", () => {

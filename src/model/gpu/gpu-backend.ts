@@ -17,14 +17,18 @@ export interface GpuSettings {
   apiKey?: string;
   timeoutMs: number;
   contextTokens: number;
-  /** Stream generations (`stream: true`); default true. Scoring never streams. */
+  /**
+   * Ask for generations as a stream (`stream: true`) and assemble them; default false. A
+   * client that wants the whole answer gains nothing from it, and in workerd every chunk
+   * of a stream is a round trip through the runtime (measured by npm run bench:router).
+   */
   stream?: boolean;
 }
 
 /**
  * A backend on any OpenAI-compatible completions server: vLLM first, also
- * TGI's and llama.cpp's OpenAI modes. Generations stream unless
- * `settings.stream` is false (a cut stream is an error, never a shorter
+ * TGI's and llama.cpp's OpenAI modes. Generations stream when
+ * `settings.stream` is true (a cut stream is an error, never a shorter
  * answer); scoring never streams; `generateMany` sends one prompt array.
  * Every call is one HTTP request (one Workers subrequest). `fetch` is
  * injected so tests and other runtimes can supply their own.
@@ -68,8 +72,7 @@ export function createGpuBackend(settings: GpuSettings, fetchImpl: typeof fetch 
 
     async generate(prompt, decoding, signal): Promise<Generation> {
       const body = buildGenerateBody(settings.model, prompt, decoding);
-      const response =
-        settings.stream === false ? await postCompletion(target, body, signal) : await streamCompletion(target, body, signal);
+      const response = settings.stream === true ? await streamCompletion(target, body, signal) : await postCompletion(target, body, signal);
       return toGeneration(response.choices[0] as CompletionChoice, decoding, response.usage ?? undefined);
     },
 

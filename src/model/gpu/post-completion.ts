@@ -1,7 +1,7 @@
 import { describeFirstIssue } from "../../errors/describe-issue";
 import { APICallError, parseRetryAfter } from "../api-call-error";
 import { describeErrorBody } from "./upstream-error";
-import { completionResponseSchema, type CompletionResponse } from "./wire";
+import { completionResponseSchema, readPlainCompletion, type CompletionResponse } from "./wire";
 
 /** Where and how to reach one OpenAI-compatible server. */
 export interface CompletionTarget {
@@ -116,6 +116,8 @@ export function parseCompletion(target: Pick<CompletionTarget, "backendId" | "ur
   } catch (error) {
     throw malformed(`not JSON (${text.slice(0, 80)})`, error);
   }
+  const plain = readPlainCompletion(json);
+  if (plain) return plain;
   const parsed = completionResponseSchema.safeParse(json);
   if (!parsed.success) throw malformed(describeFirstIssue(parsed.error).message);
   return parsed.data;

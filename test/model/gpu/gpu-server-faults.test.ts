@@ -7,6 +7,7 @@ import { clearFaults, readStats, setFaults } from "../../support/stub-control";
 const faultyUrl = inject("gpuBaseUrlFaulty");
 const settings = { id: "gpu:faulty", weight: 1, baseUrl: faultyUrl, model: "gpt2", timeoutMs: 5000, contextTokens: 1024 };
 const backend = createGpuBackend(settings);
+const streaming = createGpuBackend({ ...settings, stream: true });
 const greedy = { strategy: "greedy", maxTokens: 6 } as const;
 
 afterEach(() => clearFaults(faultyUrl));
@@ -14,7 +15,7 @@ afterEach(() => clearFaults(faultyUrl));
 describe("a whole server misbehaving (POST /__stub/faults)", () => {
   it("cut-stream breaks every streamed generation and every scoring body, and the stats count them", async () => {
     await setFaults(faultyUrl, { mode: "cut-stream" });
-    const generation = await failureOf(backend.generate("Once upon a time", greedy));
+    const generation = await failureOf(streaming.generate("Once upon a time", greedy));
     expect(generation.message).toMatch(/^gpu:faulty: stream cut off: /);
     expect(generation.isRetryable).toBe(true);
     const scoring = await failureOf(backend.score([{ context: "The cat", continuation: " sat" }]));

@@ -6,8 +6,8 @@ import { stubUrl } from "../../support/call-router";
 import { addScript, findRequests, uniqueMarker } from "../../support/stub-control";
 
 const settings = { id: "gpu", weight: 1, baseUrl: stubUrl, model: "gpt2", timeoutMs: 5000, contextTokens: 1024 };
-const streaming = createGpuBackend(settings);
-const whole = createGpuBackend({ ...settings, stream: false });
+const streaming = createGpuBackend({ ...settings, stream: true });
+const whole = createGpuBackend(settings);
 
 describe("streamed generation", () => {
   it.each<[string, Decoding]>([
@@ -60,7 +60,7 @@ describe("a stream that breaks is a retryable failure, never a shorter answer", 
   });
 
   it("a stream that stalls midway is a timeout once the timeout covers it", async () => {
-    const quick = createGpuBackend({ ...settings, timeoutMs: 300 });
+    const quick = createGpuBackend({ ...settings, stream: true, timeoutMs: 300 });
     const started = Date.now();
     const error = await failureOf(quick.generate(`${uniqueMarker()} [[fault:stream-stall]]`, { strategy: "greedy", maxTokens: 8 }));
     expect(error).toMatchObject({ failure: "timeout", isRetryable: true });
@@ -103,7 +103,7 @@ describe("isRetryable", () => {
 describe("other servers' streams", () => {
   /** A backend whose server answers every request with this SSE body. */
   const answering = (sse: string) =>
-    createGpuBackend(settings, async () => new Response(sse, { headers: { "content-type": "text/event-stream" } }));
+    createGpuBackend({ ...settings, stream: true }, async () => new Response(sse, { headers: { "content-type": "text/event-stream" } }));
   const chunk = (text: string, finish: string | null, extra = "") =>
     `data: {"choices":[{"index":0,"text":${JSON.stringify(text)},"logprobs":null,"finish_reason":${JSON.stringify(finish)}}]${extra}}\n\n`;
 
