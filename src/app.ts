@@ -8,7 +8,9 @@ import { rejectInvalid } from "./middleware/validation-hook";
 import { registerBatchRoute } from "./routes/batch";
 import { registerBatchesRoutes } from "./routes/batches";
 import { registerCatalog } from "./routes/catalog";
+import { registerCompletions } from "./routes/completions";
 import { registerHealth } from "./routes/health";
+import { registerModels } from "./routes/models";
 import { registerTaskRoutes } from "./routes/tasks";
 
 /**
@@ -27,6 +29,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerTaskRoutes(app);
   registerBatchRoute(app);
   registerBatchesRoutes(app);
+  registerCompletions(app);
+  registerModels(app);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -11,6 +11,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** The parsed JSON body, or the raw text when it was not JSON. */
   body: unknown;
+  /** True once the client closed the connection before the answer was complete (a cancelled call). */
+  closedEarly?: boolean;
 }
 
 interface LogEntry {

@@ -5,7 +5,7 @@ import { createCompletion, type ServedModel } from "./create-completion";
 import type { FaultControl } from "./fault-control";
 import { findFault, isImmediateFault, sendFault, type BodyFault, type FaultKind } from "./faults";
 import { readBody, readHeaders, sendJson } from "./http-io";
-import type { RequestLog } from "./request-log";
+import type { RecordedRequest, RequestLog } from "./request-log";
 import { sendEventStream, sendJsonBody } from "./send-body";
 import { buildStreamChunks } from "./stream-chunks";
 
@@ -41,10 +41,16 @@ export async function serveCompletion(req: IncomingMessage, res: ServerResponse,
     parseError = error instanceof Error ? error.message : String(error);
   }
   const promptTexts = parseError === undefined ? readPromptTexts(body, served.engine) : [raw];
-  log.record(
-    { method: "POST", path: "/v1/completions", headers: readHeaders(req), body: parseError === undefined ? body : raw },
-    promptTexts,
-  );
+  const recorded: RecordedRequest = {
+    method: "POST",
+    path: "/v1/completions",
+    headers: readHeaders(req),
+    body: parseError === undefined ? body : raw,
+  };
+  log.record(recorded, promptTexts);
+  res.on("close", () => {
+    if (!res.writableFinished) recorded.closedEarly = true;
+  });
   const serverFault = faults.nextRequest();
   const fault = findFault(promptTexts) ?? serverFault;
   if (fault && isImmediateFault(fault)) {

@@ -16,7 +16,8 @@ export type ErrorType =
 
 /** The JSON body of every failure. */
 export interface ErrorBody {
-  error: { type: ErrorType; message: string; details?: Record<string, unknown> };
+  /** `param` and `code` as OpenAI's API names them, where a field is at fault. */
+  error: { type: ErrorType; message: string; details?: Record<string, unknown>; param?: string; code?: string };
 }
 
 /**
@@ -30,17 +31,34 @@ export interface ErrorBody {
 export class ApiError extends Error {
   readonly type: ErrorType;
   readonly details?: Record<string, unknown>;
+  readonly param?: string;
+  readonly code?: string;
 
-  constructor(type: ErrorType, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    type: ErrorType,
+    message: string,
+    details?: Record<string, unknown>,
+    options: { cause?: unknown; param?: string; code?: string } = {},
+  ) {
+    super(message, { cause: options.cause });
     this.name = "ApiError";
     this.type = type;
     this.details = details;
+    this.param = options.param;
+    this.code = options.code;
   }
 
   /** The JSON body sent to clients. */
   toBody(): ErrorBody {
-    return { error: { type: this.type, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+    return {
+      error: {
+        type: this.type,
+        message: this.message,
+        ...(this.details ? { details: this.details } : {}),
+        ...(this.param ? { param: this.param } : {}),
+        ...(this.code ? { code: this.code } : {}),
+      },
+    };
   }
 }
 

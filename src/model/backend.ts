@@ -3,6 +3,8 @@
  * Routing, the pipeline and batching only ever see this shape.
  */
 
+import type { CompletionOptions, CompletionRequest, CompletionResult } from "./completion";
+
 /** Which family a backend belongs to; routing may prefer one, never branch on it. */
 export type BackendKind = "edge" | "gpu";
 
@@ -91,6 +93,8 @@ export interface InferenceBackend {
   /** Scores all requests in one round trip; results are in request order. */
   score(requests: ScoreRequest[], signal?: AbortSignal): Promise<ScoredContinuation[]>;
   health(signal?: AbortSignal): Promise<BackendHealth>;
+  /** The OpenAI completions API (`POST /v1/completions`): echo, logprobs, n, token-id prompts, streaming. */
+  complete?(request: CompletionRequest, options?: CompletionOptions): Promise<CompletionResult>;
   /** False when the backend already knows it cannot serve (an edge model over its memory budget). */
   isAvailable?(): boolean;
   /** Most tokens (prompt + new) one request may hold, when less than the context (the edge's memory plan). */

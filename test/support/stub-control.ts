@@ -17,6 +17,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** The JSON body as sent (`any`: tests read arbitrary wire fields). */
   body: any;
+  /** True once the caller closed the connection before the answer was complete. */
+  closedEarly?: boolean;
 }
 
 /**

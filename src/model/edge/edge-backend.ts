@@ -1,6 +1,7 @@
 import { APICallError } from "../api-call-error";
 import type { Generation, InferenceBackend, ScoreRequest, ScoredContinuation } from "../backend";
 import { END_OF_TEXT, END_OF_TEXT_ID, gpt2Tokenizer, type Tokenizer } from "../tokenizer";
+import { completeOnEdge } from "./edge-complete";
 import { generateIds } from "./generate-ids";
 import type { Gpt2Runner } from "./gpt2-runner";
 import type { LoadedEdgeModel } from "./load-from-r2";
@@ -113,6 +114,12 @@ export function createEdgeBackend(settings: EdgeBackendSettings): InferenceBacke
           promptTokens: item.ids.length,
         };
       });
+    },
+
+    async complete(request, options) {
+      const longest = Math.max(...request.prompts.map((prompt) => (typeof prompt === "string" ? tokenizer.count(prompt) : prompt.length)));
+      const model = await runner(longest + request.maxTokens);
+      return guard(() => completeOnEdge({ runner: model, tokenizer, eosTokenId }, request, options));
     },
 
     async health() {

@@ -29,6 +29,8 @@ export interface GenerateOptions {
   eosTokenId: number;
   decode: (ids: readonly number[]) => string;
   signal?: AbortSignal;
+  /** Called with the ids so far after each token that does not end the sequence. */
+  onToken?: (ids: readonly number[]) => void;
 }
 
 interface ChosenId {
@@ -67,7 +69,7 @@ export async function generateIds(
     };
   });
   const criteria = createStoppingCriteria({ maxTokens: decoding.maxTokens, eosTokenId: options.eosTokenId, stop: decoding.stop });
-  const out = await generateTokens(pick, { criteria, decode: options.decode, signal: options.signal });
+  const out = await generateTokens(pick, { criteria, decode: options.decode, signal: options.signal, onToken: options.onToken });
   return {
     ids: out.tokens.map((token) => token.id),
     text: out.text,

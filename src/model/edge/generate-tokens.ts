@@ -21,6 +21,8 @@ export interface GenerateTokensOptions {
   criteria: readonly StoppingCriterion[];
   decode: (ids: readonly number[]) => string;
   signal?: AbortSignal;
+  /** Called after each token that does not end the sequence, e.g. to stream its text. */
+  onToken?: (ids: readonly number[]) => void;
 }
 
 /** A finished sequence. */
@@ -86,6 +88,7 @@ export async function generateTokens<T extends PickedId>(
     tokens.push(token);
     ids.push(token.id);
     decision = decide();
+    if (!decision) options.onToken?.(ids);
   }
   return { tokens, ...decision };
 }

@@ -2,6 +2,7 @@ import { APICallError } from "../api-call-error";
 import type { Decoding, Generation, InferenceBackend, ScoreRequest, ScoredContinuation } from "../backend";
 import { END_OF_TEXT } from "../tokenizer";
 import { alignContinuation } from "./align-logprobs";
+import { completeOnServer } from "./gpu-complete";
 import { postCompletion, type CompletionTarget } from "./post-completion";
 import { streamCompletion } from "./stream-completion";
 import { buildGenerateBody, buildScoreBody, type CompletionChoice, type CompletionResponse } from "./wire";
@@ -101,6 +102,8 @@ export function createGpuBackend(settings: GpuSettings, fetchImpl: typeof fetch 
         }
       });
     },
+
+    complete: (request, options) => completeOnServer(target, settings.model, request, options),
 
     async health(signal) {
       try {

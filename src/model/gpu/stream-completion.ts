@@ -14,6 +14,7 @@ import { completionChunkSchema, type CompletionChoice, type CompletionChunk, typ
  * finish reason throws a retryable `APICallError` with failure `stream`
  * ("stream cut off: ...", `details.partial_text_chars`), never a shorter
  * answer. A stall past the timeout is a `timeout`, as in `postCompletion`.
+ * `onChunk` sees each chunk as it arrives, for callers that pass it on.
  *
  * @example
  * const response = await streamCompletion(target, buildGenerateBody("gpt2", "Once", { strategy: "greedy", maxTokens: 8 }));
@@ -23,6 +24,7 @@ export function streamCompletion(
   target: CompletionTarget,
   body: Record<string, unknown>,
   signal?: AbortSignal,
+  onChunk?: (chunk: CompletionChunk) => void,
 ): Promise<CompletionResponse> {
   const streamed = { ...body, stream: true, stream_options: { include_usage: true } };
   return sendCompletionRequest(target, streamed, signal, async (response, combined) => {
@@ -31,11 +33,16 @@ export function streamCompletion(
       return parseCompletion(target, await response.text());
     }
     if (!response.body) throw cutOff(target.backendId, new Map(), "the response has no body");
-    return assembleStream(target.backendId, readSseEvents(response.body, combined), combined);
+    return assembleStream(target.backendId, readSseEvents(response.body, combined), combined, onChunk);
   });
 }
 
-async function assembleStream(backendId: string, events: AsyncIterable<SseEvent>, signal: AbortSignal): Promise<CompletionResponse> {
+async function assembleStream(
+  backendId: string,
+  events: AsyncIterable<SseEvent>,
+  signal: AbortSignal,
+  onChunk: ((chunk: CompletionChunk) => void) | undefined,
+): Promise<CompletionResponse> {
   const choices = new Map<number, CompletionChoice>();
   let usage: CompletionChunk["usage"];
   let done = false;
@@ -47,6 +54,7 @@ async function assembleStream(backendId: string, events: AsyncIterable<SseEvent>
       }
       const chunk = parseChunk(backendId, choices, event);
       usage = chunk.usage ?? usage;
+      onChunk?.(chunk);
       for (const delta of chunk.choices) mergeDelta(choices, delta);
     }
   } catch (error) {

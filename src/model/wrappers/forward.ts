@@ -19,6 +19,7 @@ export function forward(backend: InferenceBackend): InferenceBackend {
     ...(backend.generateMany ? { generateMany: backend.generateMany.bind(backend) } : {}),
     score: (requests, signal) => backend.score(requests, signal),
     health: (signal) => backend.health(signal),
+    ...(backend.complete ? { complete: backend.complete.bind(backend) } : {}),
     ...(backend.isAvailable ? { isAvailable: backend.isAvailable.bind(backend) } : {}),
     ...(backend.tokenLimit ? { tokenLimit: backend.tokenLimit.bind(backend) } : {}),
   };

@@ -35,6 +35,7 @@ export function withSubrequestBudget(backend: InferenceBackend, budget: Subreque
     budget.remaining -= cost;
   };
   const generateMany = backend.generateMany?.bind(backend);
+  const complete = backend.complete?.bind(backend);
   return {
     ...forward(backend),
     generate: async (prompt, decoding, signal) => {
@@ -53,5 +54,13 @@ export function withSubrequestBudget(backend: InferenceBackend, budget: Subreque
       spend();
       return backend.score(requests, signal);
     },
+    ...(complete
+      ? {
+          complete: async (request, options) => {
+            spend();
+            return complete(request, options);
+          },
+        }
+      : {}),
   };
 }
