@@ -24,6 +24,12 @@ export default defineConfig({
                 EDGE_MEMORY_BUDGET_MB: "4096",
                 RETRY_BACKOFF_MS: "5",
               },
+              ratelimits: {
+                // Every test reaches /v1 from one client, so the production limit is lifted here;
+                // the rate-limit tests swap in the small one, a real miniflare limiter too.
+                RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
+                TEST_RATE_LIMITER: { simple: { limit: 3, period: 60 } },
+              },
               dataBlobBindings: {
                 TINY_GPT2_ONNX: inject("tinyModelPath"),
                 TINY_GPT2_FIRST_PASS_ONNX: inject("tinyFirstPassPath"),

@@ -4,6 +4,8 @@ import { ApiError } from "./errors/api-error";
 import { handleError } from "./middleware/handle-error";
 import { limitBody } from "./middleware/limit-body";
 import { attachConfig } from "./middleware/attach-config";
+import { rateLimit } from "./middleware/rate-limit";
+import { requireKey } from "./middleware/require-key";
 import { rejectInvalid } from "./middleware/validation-hook";
 import { registerBatchRoute } from "./routes/batch";
 import { registerBatchesRoutes } from "./routes/batches";
@@ -14,8 +16,8 @@ import { registerModels } from "./routes/models";
 import { registerTaskRoutes } from "./routes/tasks";
 
 /**
- * The Hono app: configuration, body limit, routes, the OpenAPI document and
- * the one error handler.
+ * The Hono app: configuration; on /v1 the API key, body limit and rate limit;
+ * routes, the OpenAPI document and the one error handler.
  *
  * @example
  * export default { fetch: createApp().fetch };
@@ -23,7 +25,11 @@ import { registerTaskRoutes } from "./routes/tasks";
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
   app.use("*", attachConfig());
+  // Keys first, so a caller without one gets nothing read; the rate limiter last,
+  // because it reads a batch's (already bounded) body to count its items.
+  app.use("/v1/*", requireKey());
   app.use("/v1/*", limitBody());
+  app.use("/v1/*", rateLimit());
   registerHealth(app);
   registerCatalog(app);
   registerTaskRoutes(app);

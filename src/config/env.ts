@@ -4,7 +4,7 @@ import type { PipelineSettings } from "../pipeline/create-pipeline-deps";
 
 /**
  * Worker bindings, as declared in wrangler.toml (vars are strings), the
- * `MODELS` R2 bucket, and secrets: `GPU_API_KEY` and whatever secrets
+ * `MODELS` R2 bucket, and secrets: `GPU_API_KEY`, `API_KEYS` and whatever secrets
  * `GPU_BACKENDS` entries name in `api_key_secret` (`wrangler secret put NAME`).
  */
 export interface Env {
@@ -53,6 +53,23 @@ export interface Env {
   BATCH_MAX_LINES?: string;
   BATCH_CHUNK_LINES?: string;
   BATCH_CHUNK_CONCURRENCY?: string;
+  /** Secret: comma-separated SHA-256 hex digests of the accepted API keys (`npm run key:new`); unset, /v1 is open. */
+  API_KEYS?: string;
+  /** Workers Rate Limiting binding (`[[ratelimits]]`), counted per key digest or client IP; absent, nothing is limited. */
+  RATE_LIMITER?: RateLimit;
+  /** The binding's `simple.period` (10 or 60): the binding cannot report it, and 429s send it as Retry-After. */
+  RATE_LIMIT_PERIOD_SECONDS?: string;
+}
+
+/** API keys (`API_KEYS`): the SHA-256 digests of the accepted keys; none means /v1 is open. */
+export interface KeySettings {
+  digests: Uint8Array[];
+}
+
+/** Rate limits: the binding, when there is one, and its period in seconds. */
+export interface RateLimitSettings {
+  limiter?: RateLimit;
+  periodSeconds: number;
 }
 
 /** Parsed, validated configuration: each layer's settings, handed down from here. */
@@ -62,10 +79,13 @@ export interface Config extends PipelineSettings {
   /** Async batches (`POST /v1/batches`): the bindings and their limits. */
   asyncBatch: AsyncBatchSettings;
   maxBodyBytes: number;
+  keys: KeySettings;
+  rateLimit: RateLimitSettings;
 }
 
 /** Hono's type parameter for this app. */
 export interface AppEnv {
   Bindings: Env;
-  Variables: { config: Config };
+  /** `keyDigest`: the hex digest of the caller's API key, once requireKey accepted it. */
+  Variables: { config: Config; keyDigest?: string };
 }

@@ -43,7 +43,15 @@ const varsSchema = z.object({
   BATCH_MAX_LINES: intVar(50_000),
   BATCH_CHUNK_LINES: intVar(50),
   BATCH_CHUNK_CONCURRENCY: intVar(8),
+  API_KEYS: z.string().optional(),
+  // Cloudflare's rate limiter knows only these two periods.
+  RATE_LIMIT_PERIOD_SECONDS: z.coerce
+    .number()
+    .refine((period) => period === 10 || period === 60, "must be 10 or 60")
+    .default(60),
 });
+
+const DIGEST_PATTERN = /^[0-9a-f]{64}$/i;
 
 const taskTableSchema = z.partialRecord(
   z.enum(Object.keys(DEFAULT_TASK_TABLE) as [keyof typeof DEFAULT_TASK_TABLE]),
@@ -58,7 +66,7 @@ const taskTableSchema = z.partialRecord(
  * loadConfig({ GPU_BASE_URL: "http://127.0.0.1:8000" }).gpu[0]?.model; // "gpt2"
  */
 export function loadConfig(env: Env): Config {
-  const { MODELS: bucket, BATCHES: batches, BATCH_QUEUE: queue, ...strings } = env;
+  const { MODELS: bucket, BATCHES: batches, BATCH_QUEUE: queue, RATE_LIMITER: limiter, ...strings } = env;
   const parsed = varsSchema.safeParse(emptyToUndefined(strings));
   if (!parsed.success) throw new ApiError("config_error", `invalid configuration ${describeFirstIssue(parsed.error).message}`);
   const vars = parsed.data;
@@ -107,7 +115,32 @@ export function loadConfig(env: Env): Config {
     },
     maxBodyBytes: vars.MAX_BODY_BYTES,
     maxCandidates: vars.MAX_CANDIDATES,
+    keys: { digests: parseApiKeys(vars.API_KEYS) },
+    rateLimit: { limiter, periodSeconds: vars.RATE_LIMIT_PERIOD_SECONDS },
   };
+}
+
+/**
+ * API_KEYS lists digests, never keys, so the secret opens nothing if it leaks.
+ * Set but unusable is an error rather than an open door; a bad entry is named
+ * by position, since its text may be a real key pasted by mistake.
+ */
+function parseApiKeys(raw: string | undefined): Uint8Array[] {
+  if (raw === undefined) return [];
+  const entries = raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  if (entries.length === 0) throw new ApiError("config_error", "invalid configuration API_KEYS: no digests listed");
+  return entries.map((entry, index) => {
+    if (!DIGEST_PATTERN.test(entry)) {
+      throw new ApiError(
+        "config_error",
+        `invalid configuration API_KEYS: entry ${index + 1} is not a SHA-256 hex digest (npm run key:new prints one)`,
+      );
+    }
+    return Uint8Array.from(entry.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
+  });
 }
 
 /** Secrets named by GPU_BACKENDS entries are ordinary string bindings. */
@@ -116,8 +149,8 @@ function readSecret(env: Env, name: string): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
-/** Only string vars reach the schema: R2 buckets and queues are bindings, not settings. */
-function emptyToUndefined(vars: Omit<Env, "MODELS" | "BATCHES" | "BATCH_QUEUE">): Record<string, string | undefined> {
+/** Only string vars reach the schema: R2 buckets, queues and the rate limiter are bindings, not settings. */
+function emptyToUndefined(vars: Omit<Env, "MODELS" | "BATCHES" | "BATCH_QUEUE" | "RATE_LIMITER">): Record<string, string | undefined> {
   return Object.fromEntries(
     Object.entries(vars).map(([key, value]) => [key, typeof value === "string" && value.trim() !== "" ? value : undefined]),
   );

@@ -2,11 +2,13 @@
 export type ErrorType =
   | "invalid_json"
   | "invalid_request"
+  | "unauthorized"
   | "not_found"
   | "method_not_allowed"
   | "conflict"
   | "unsupported_media_type"
   | "payload_too_large"
+  | "rate_limited"
   | "input_too_long"
   | "backend_error"
   | "backend_timeout"

@@ -1,18 +1,20 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ApiError, type DescribeError, type ErrorType } from "../errors/api-error";
+import { ApiError, type DescribeError, type ErrorBody, type ErrorType } from "../errors/api-error";
 import { APICallError } from "../model/api-call-error";
 import { RetryError } from "../routing/retry-error";
 
 const STATUS: Record<ErrorType, number> = {
   invalid_json: 400,
   invalid_request: 422,
+  unauthorized: 401,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
   unsupported_media_type: 415,
   payload_too_large: 413,
+  rate_limited: 429,
   input_too_long: 422,
   backend_error: 502,
   backend_timeout: 504,
@@ -26,14 +28,15 @@ const STATUS: Record<ErrorType, number> = {
  * a `RetryError` (every backend failed) is a 504 when time ran out, a 503
  * when nothing could serve, else a 502, listing the attempts; Hono's own
  * exceptions (malformed JSON is a 400 there) are mapped; anything else is
- * logged and reported as a 500 without internals.
+ * logged and reported as a 500 without internals. A 401 says how to
+ * authenticate and a 429 when to come back, in the headers clients read.
  *
  * @example
  * app.onError(handleError);
  */
 export function handleError(error: Error, c: Context): Response {
   const { status, body } = describeError(error);
-  return c.json(body, status as ContentfulStatusCode);
+  return c.json(body, status as ContentfulStatusCode, describeHeaders(body));
 }
 
 /**
@@ -48,6 +51,14 @@ export const describeError: DescribeError = (error) => {
   if (apiError.type === "internal_error") console.error("unhandled error", error);
   return { status: STATUS[apiError.type], body: apiError.toBody() };
 };
+
+/** RFC 6750's challenge on a 401; on a 429 the seconds the rate limiter put in `details.retry_after_seconds`. */
+function describeHeaders({ error }: ErrorBody): Record<string, string> {
+  if (error.type === "unauthorized") return { "WWW-Authenticate": "Bearer" };
+  const retryAfter = error.details?.retry_after_seconds;
+  if (error.type === "rate_limited" && typeof retryAfter === "number") return { "Retry-After": String(retryAfter) };
+  return {};
+}
 
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
