@@ -1,7 +1,9 @@
-import { env, SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF } from "cloudflare:test";
 import OpenAI from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/config/env";
+import worker from "../../src/index";
+import { createTestKey, testEnv, waitForRoomInWindow } from "../support/call-with-headers";
 import { stubUrl } from "../support/call-router";
 import { findRequests, uniqueMarker } from "../support/stub-control";
 
@@ -136,4 +138,37 @@ describe("errors the official client types", () => {
     }
     expect(closed).toBe(true);
   });
+});
+
+describe("keys and rate limits, as the official client sees them", () => {
+  /** A client whose requests reach the Worker with some bindings replaced. */
+  const clientWith = (overrides: Partial<Env>, apiKey: string) =>
+    new OpenAI({
+      apiKey,
+      baseURL: "http://router.test/v1",
+      maxRetries: 0,
+      fetch: async (input, init) =>
+        worker.fetch(
+          new Request(input, init) as Parameters<typeof worker.fetch>[0],
+          { ...testEnv, ...overrides },
+          createExecutionContext(),
+        ),
+    });
+
+  it("a wrong key is an AuthenticationError, the right one answers", async () => {
+    const { key, digest } = await createTestKey();
+    const error = await clientWith({ API_KEYS: digest }, "zsr_wrong")
+      .models.list()
+      .catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((await clientWith({ API_KEYS: digest }, key).models.list()).object).toBe("list");
+  });
+
+  it("over the limit is a RateLimitError", async () => {
+    await waitForRoomInWindow();
+    const { key, digest } = await createTestKey();
+    const limited = clientWith({ API_KEYS: digest, RATE_LIMITER: testEnv.TEST_RATE_LIMITER }, key);
+    for (let call = 0; call < 3; call += 1) await limited.models.list();
+    expect(await limited.models.list().catch((reason: unknown) => reason)).toBeInstanceOf(OpenAI.RateLimitError);
+  }, 15_000);
 });
