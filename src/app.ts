@@ -8,12 +8,13 @@ import { rejectInvalid } from "./middleware/validation-hook";
 import { registerBatchRoute } from "./routes/batch";
 import { registerBatchesRoutes } from "./routes/batches";
 import { registerCatalog } from "./routes/catalog";
+import { registerDocs } from "./routes/docs";
 import { registerHealth } from "./routes/health";
 import { registerTaskRoutes } from "./routes/tasks";
 
 /**
- * The Hono app: configuration, body limit, routes, the OpenAPI document and
- * the one error handler.
+ * The Hono app: configuration, body limit, routes, the OpenAPI document with
+ * its interactive reference (/docs) and the one error handler.
  *
  * @example
  * export default { fetch: createApp().fetch };
@@ -27,14 +28,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerTaskRoutes(app);
   registerBatchRoute(app);
   registerBatchesRoutes(app);
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "zeroshot-router",
-      version: "0.1.0",
-      description: "Zero-shot GPT-2 paper tasks, routed to an edge model or GPU inference servers.",
-    },
-  });
+  registerDocs(app);
   app.notFound((c) => c.json(new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toBody(), 404));
   app.onError(handleError);
   return app;
