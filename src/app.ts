@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./config/env";
 import { ApiError } from "./errors/api-error";
+import { allowCors } from "./middleware/allow-cors";
 import { handleError } from "./middleware/handle-error";
 import { limitBody } from "./middleware/limit-body";
 import { attachConfig } from "./middleware/attach-config";
@@ -13,8 +14,8 @@ import { registerHealth } from "./routes/health";
 import { registerTaskRoutes } from "./routes/tasks";
 
 /**
- * The Hono app: configuration, body limit, routes, the OpenAPI document with
- * its interactive reference (/docs) and the one error handler.
+ * The Hono app: configuration, CORS, body limit, routes, the OpenAPI document
+ * with its interactive reference (/docs) and the one error handler.
  *
  * @example
  * export default { fetch: createApp().fetch };
@@ -22,6 +23,7 @@ import { registerTaskRoutes } from "./routes/tasks";
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
   app.use("*", attachConfig());
+  app.use("*", allowCors());
   app.use("/v1/*", limitBody());
   registerHealth(app);
   registerCatalog(app);

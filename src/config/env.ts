@@ -53,6 +53,8 @@ export interface Env {
   BATCH_MAX_LINES?: string;
   BATCH_CHUNK_LINES?: string;
   BATCH_CHUNK_CONCURRENCY?: string;
+  /** Origins browsers may call the API from: comma-separated (`https://a.example,http://localhost:5173`) or `*`; unset: no CORS headers. */
+  CORS_ORIGINS?: string;
 }
 
 /** Parsed, validated configuration: each layer's settings, handed down from here. */
@@ -62,6 +64,8 @@ export interface Config extends PipelineSettings {
   /** Async batches (`POST /v1/batches`): the bindings and their limits. */
   asyncBatch: AsyncBatchSettings;
   maxBodyBytes: number;
+  /** Origins allowed by CORS: `"*"`, a list of exact origins, or none (no CORS headers). */
+  corsOrigins: "*" | string[];
 }
 
 /** Hono's type parameter for this app. */

@@ -43,6 +43,7 @@ const varsSchema = z.object({
   BATCH_MAX_LINES: intVar(50_000),
   BATCH_CHUNK_LINES: intVar(50),
   BATCH_CHUNK_CONCURRENCY: intVar(8),
+  CORS_ORIGINS: z.string().optional(),
 });
 
 const taskTableSchema = z.partialRecord(
@@ -107,7 +108,33 @@ export function loadConfig(env: Env): Config {
     },
     maxBodyBytes: vars.MAX_BODY_BYTES,
     maxCandidates: vars.MAX_CANDIDATES,
+    corsOrigins: parseCorsOrigins(vars.CORS_ORIGINS),
   };
+}
+
+/** `*`, or comma-separated origins, each `scheme://host[:port]` as a browser sends it in `Origin`. */
+function parseCorsOrigins(value: string | undefined): "*" | string[] {
+  const origins = (value ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== "");
+  if (origins.length === 1 && origins[0] === "*") return "*";
+  const invalid = origins.find((origin) => !isOrigin(origin));
+  if (invalid !== undefined) {
+    throw new ApiError(
+      "config_error",
+      `invalid configuration CORS_ORIGINS: '${invalid}' is not an origin like https://app.example.com (or * alone)`,
+    );
+  }
+  return origins;
+}
+
+function isOrigin(text: string): boolean {
+  try {
+    return new URL(text).origin === text;
+  } catch {
+    return false;
+  }
 }
 
 /** Secrets named by GPU_BACKENDS entries are ordinary string bindings. */
