@@ -1,10 +1,15 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { copyDocsAssets } from "./scripts/copy-docs-assets.mjs";
 
 // The independent fixture (onnxruntime-genai's tiny GPT-2, MIT) lives in the repository. workerd
 // cannot read files, so it reaches the test Worker as a data blob binding.
 const ortFixtureModel = fileURLToPath(new URL("./test/fixtures/tiny-random-gpt2-ort/past.onnx", import.meta.url));
+
+// wrangler.toml's [assets] directory (GET /docs's Swagger UI files) is filled by its [build]
+// command, which the workers pool does not run: fill it before the pool reads wrangler.toml.
+copyDocsAssets();
 
 // Two projects: Worker code runs inside workerd (miniflare), the reference
 // servers and tooling under infra/ run in Node.
@@ -30,6 +35,8 @@ export default defineConfig({
                 RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
                 TEST_RATE_LIMITER: { simple: { limit: 3, period: 60 } },
               },
+              // Test-only: SELF.fetch skips static assets, so test/routes/docs.test.ts reads them through this.
+              assets: { directory: "./public", binding: "ASSETS" },
               dataBlobBindings: {
                 TINY_GPT2_ONNX: inject("tinyModelPath"),
                 TINY_GPT2_FIRST_PASS_ONNX: inject("tinyFirstPassPath"),

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./config/env";
 import { ApiError } from "./errors/api-error";
+import { allowCors } from "./middleware/allow-cors";
 import { handleError } from "./middleware/handle-error";
 import { limitBody } from "./middleware/limit-body";
 import { attachConfig } from "./middleware/attach-config";
@@ -11,13 +12,14 @@ import { registerBatchRoute } from "./routes/batch";
 import { registerBatchesRoutes } from "./routes/batches";
 import { registerCatalog } from "./routes/catalog";
 import { registerCompletions } from "./routes/completions";
+import { registerDocs } from "./routes/docs";
 import { registerHealth } from "./routes/health";
 import { registerModels } from "./routes/models";
 import { registerTaskRoutes } from "./routes/tasks";
 
 /**
- * The Hono app: configuration; on /v1 the API key, body limit and rate limit;
- * routes, the OpenAPI document and the one error handler.
+ * The Hono app: configuration, CORS; on /v1 the API key, body limit and rate limit;
+ * routes, the OpenAPI document with its interactive reference (/docs) and the one error handler.
  *
  * @example
  * export default { fetch: createApp().fetch };
@@ -25,6 +27,7 @@ import { registerTaskRoutes } from "./routes/tasks";
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
   app.use("*", attachConfig());
+  app.use("*", allowCors());
   // Keys first, so a caller without one gets nothing read; the rate limiter last,
   // because it reads a batch's (already bounded) body to count its items.
   app.use("/v1/*", requireKey());
@@ -37,14 +40,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerBatchesRoutes(app);
   registerCompletions(app);
   registerModels(app);
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "zeroshot-router",
-      version: "0.1.0",
-      description: "Zero-shot GPT-2 paper tasks, routed to an edge model or GPU inference servers.",
-    },
-  });
+  registerDocs(app);
   app.notFound((c) => c.json(new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toBody(), 404));
   app.onError(handleError);
   return app;

@@ -59,6 +59,8 @@ export interface Env {
   RATE_LIMITER?: RateLimit;
   /** The binding's `simple.period` (10 or 60): the binding cannot report it, and 429s send it as Retry-After. */
   RATE_LIMIT_PERIOD_SECONDS?: string;
+  /** Origins browsers may call the API from: comma-separated (`https://a.example,http://localhost:5173`) or `*`; unset: no CORS headers. */
+  CORS_ORIGINS?: string;
 }
 
 /** API keys (`API_KEYS`): the SHA-256 digests of the accepted keys; none means /v1 is open. */
@@ -81,6 +83,8 @@ export interface Config extends PipelineSettings {
   maxBodyBytes: number;
   keys: KeySettings;
   rateLimit: RateLimitSettings;
+  /** Origins allowed by CORS: `"*"`, a list of exact origins, or none (no CORS headers). */
+  corsOrigins: "*" | string[];
 }
 
 /** Hono's type parameter for this app. */

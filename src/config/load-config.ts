@@ -49,6 +49,7 @@ const varsSchema = z.object({
     .number()
     .refine((period) => period === 10 || period === 60, "must be 10 or 60")
     .default(60),
+  CORS_ORIGINS: z.string().optional(),
 });
 
 const DIGEST_PATTERN = /^[0-9a-f]{64}$/i;
@@ -117,6 +118,7 @@ export function loadConfig(env: Env): Config {
     maxCandidates: vars.MAX_CANDIDATES,
     keys: { digests: parseApiKeys(vars.API_KEYS) },
     rateLimit: { limiter, periodSeconds: vars.RATE_LIMIT_PERIOD_SECONDS },
+    corsOrigins: parseCorsOrigins(vars.CORS_ORIGINS),
   };
 }
 
@@ -141,6 +143,31 @@ function parseApiKeys(raw: string | undefined): Uint8Array[] {
     }
     return Uint8Array.from(entry.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
   });
+}
+
+/** `*`, or comma-separated origins, each `scheme://host[:port]` as a browser sends it in `Origin`. */
+function parseCorsOrigins(value: string | undefined): "*" | string[] {
+  const origins = (value ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== "");
+  if (origins.length === 1 && origins[0] === "*") return "*";
+  const invalid = origins.find((origin) => !isOrigin(origin));
+  if (invalid !== undefined) {
+    throw new ApiError(
+      "config_error",
+      `invalid configuration CORS_ORIGINS: '${invalid}' is not an origin like https://app.example.com (or * alone)`,
+    );
+  }
+  return origins;
+}
+
+function isOrigin(text: string): boolean {
+  try {
+    return new URL(text).origin === text;
+  } catch {
+    return false;
+  }
 }
 
 /** Secrets named by GPU_BACKENDS entries are ordinary string bindings. */
