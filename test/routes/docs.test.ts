@@ -48,7 +48,9 @@ describe("GET /openapi.json for the reference", () => {
   it("describes the task endpoints under tags the page groups them by", async () => {
     const body = (await (await SELF.fetch(`${ORIGIN}/openapi.json`)).json()) as any;
     expect(body.info.title).toBe("zeroshot-router");
-    expect(body.tags.map((tag: { name: string }) => tag.name)).toEqual(["tasks", "batch", "batches", "service"]);
+    expect(body.tags.map((tag: { name: string }) => tag.name)).toEqual(["tasks", "batch", "batches", "openai", "service"]);
+    expect(body.components.securitySchemes.bearer).toEqual({ type: "http", scheme: "bearer" });
+    expect(body.paths["/v1/completions"].post.tags).toEqual(["openai"]);
     for (const task of TASK_NAMES) {
       const post = body.paths[`/v1/tasks/${task}`].post;
       expect(post.tags, task).toEqual(["tasks"]);
