@@ -29,6 +29,10 @@ export const optionsSchema = z
     escalate: z.boolean().optional().openapi({
       description: "answer, complete, choose: re-run on the GPU when the edge answer's confidence is under the configured threshold.",
     }),
+    stream: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Generative tasks: answer as server-sent events, text pieces (`delta`) then the whole response (`done`)." }),
     stopword_filter: z
       .boolean()
       .optional()

@@ -41,11 +41,10 @@ export interface ItemDeps {
 export function parseBatchItem(item: BatchItem, inputPath = ["input"]): ParsedItem {
   const task = getTask(item.task);
   if (!task) throw new ApiError("not_found", `unknown task '${item.task}'`, { path: ["task"] });
-  return {
-    task,
-    input: parseOrThrow(task.input, item.input, inputPath),
-    options: parseOrThrow(optionsSchema, item.options ?? {}, ["options"]),
-  };
+  const options = parseOrThrow(optionsSchema, item.options ?? {}, ["options"]);
+  // A batch answers in one body (or one output line) per item: there is nothing to stream into.
+  if (options.stream) throw new ApiError("invalid_request", "options.stream: batch items cannot stream", { path: ["options", "stream"] });
+  return { task, input: parseOrThrow(task.input, item.input, inputPath), options };
 }
 
 /**

@@ -29,6 +29,9 @@ export interface TaskRun<O = unknown> {
   route: RouteReport;
 }
 
+/** How to stream a run: each piece of the generated text, and the backend it comes from. */
+export type OnText = (text: string, backend: InferenceBackend) => void;
+
 /** Score-only tasks still carry a decoding so the context budget check is uniform. */
 const SCORE_DECODING: Decoding = { strategy: "greedy", maxTokens: 1 };
 
@@ -36,16 +39,26 @@ const SCORE_DECODING: Decoding = { strategy: "greedy", maxTokens: 1 };
  * Runs one task request end to end: decoding rule, prompt plan, routing
  * decision, execution with retries and fallback, optional escalation, and
  * post-processing. Serves single requests and every batch item alike.
+ * With `onText` a generative task streams its text; a backend may then be
+ * retried or replaced only until its first piece was passed on, and a
+ * failure after that is a `backend_error` (never a shorter answer).
  *
  * @example
  * const run = await runTask(summarizeTask, { text: "..." }, { backend: "auto" }, deps);
  */
-export async function runTask<I, O>(task: TaskModule<I, O>, input: I, options: RunOptions, deps: PipelineDeps): Promise<TaskRun<O>> {
+export async function runTask<I, O>(
+  task: TaskModule<I, O>,
+  input: I,
+  options: RunOptions,
+  deps: PipelineDeps,
+  onText?: OnText,
+): Promise<TaskRun<O>> {
   const candidates = options.backend === "auto" ? deps.backends : deps.backends.filter((b) => b.kind === options.backend);
   if (candidates.length === 0) {
     const what = options.backend === "auto" ? "no backend is" : `the ${options.backend} backend is not`;
     throw new ApiError("backend_unavailable", `${what} configured on this deployment`, { backend: options.backend });
   }
+  if (onText) checkStreamable(task, options);
   const escalate = options.escalate === true && task.confidence !== undefined;
   const decoding = resolveTaskDecoding(task, options, escalate && task.confidence === "mean_logprob");
   // Every candidate must be able to run the same prompt, so fit the smallest context.
@@ -86,8 +99,25 @@ export async function runTask<I, O>(task: TaskModule<I, O>, input: I, options: R
   );
   const ordered = route.plan.map((id) => candidates.find((b) => b.id === id) as InferenceBackend);
   const execution = { ...settings.execution, deadlineMs: Math.min(options.deadlineMs ?? Infinity, settings.execution.deadlineMs) };
-  const run = (backends: InferenceBackend[]) =>
-    executePlan(backends, (backend, signal) => answerOnBackend(task, plan, input, ctx, backend, signal), execution, deps);
+  let streaming = false;
+  const answer = (backend: InferenceBackend, signal: AbortSignal) => {
+    const relay =
+      onText &&
+      ((text: string) => {
+        streaming = true;
+        onText(text, backend);
+      });
+    return answerOnBackend(task, plan, input, ctx, backend, signal, relay).catch((error: unknown) => {
+      if (!streaming) throw error;
+      throw new ApiError(
+        "backend_error",
+        `the stream broke after it started: ${(error as Error).message}`,
+        { backend: backend.id },
+        { cause: error },
+      );
+    });
+  };
+  const run = (backends: InferenceBackend[]) => executePlan(backends, answer, execution, deps);
   const first = await run(ordered);
   const final = escalate ? await escalateIfUnsure(task, first, candidates, run, settings.escalation) : { execution: first };
   return {
@@ -103,6 +133,17 @@ export async function runTask<I, O>(task: TaskModule<I, O>, input: I, options: R
       ...(final.escalation ? { escalation: final.escalation } : {}),
     },
   };
+}
+
+function checkStreamable<I, O>(task: TaskModule<I, O>, options: RunOptions): void {
+  if (!task.decoding) {
+    throw new ApiError("invalid_request", `${task.name} only scores: there is no text to stream`, { path: ["options", "stream"] });
+  }
+  if (options.escalate) {
+    throw new ApiError("invalid_request", "escalate cannot be combined with stream: a streamed answer cannot be replaced", {
+      path: ["options", "escalate"],
+    });
+  }
 }
 
 function resolveTaskDecoding<I, O>(task: TaskModule<I, O>, options: RunOptions, tokenLogprobs: boolean): Decoding {

@@ -7,8 +7,8 @@ export interface SseWriter {
   readonly body: ReadableStream<Uint8Array>;
   /** Aborts when the client disconnects. */
   readonly signal: AbortSignal;
-  /** Queues `data: <json>` (or a raw string such as `[DONE]`). */
-  send(data: unknown): void;
+  /** Queues `data: <json>` (or a raw string such as `[DONE]`), under `event` when named. */
+  send(data: unknown, event?: string): void;
   /** Flushes what is queued and ends the body. */
   close(): Promise<void>;
 }
@@ -31,8 +31,8 @@ export function createSseWriter(): SseWriter {
   return {
     body: readable,
     signal: gone.signal,
-    send(data) {
-      const text = `data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`;
+    send(data, event) {
+      const text = `${event ? `event: ${event}\n` : ""}data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`;
       queue = queue.then(() => writer.write(encoder.encode(text))).catch(fail);
     },
     async close() {

@@ -7,6 +7,7 @@ import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
 import { runTask, type TaskRun } from "../pipeline/run-task";
 import { TASKS, TASK_NAMES } from "../prompts/registry";
 import type { TaskModule } from "../prompts/types";
+import { streamTaskRun } from "./stream-task";
 import { buildTaskRoute } from "./task-route";
 
 /** What a request without `options` gets (read-only: toRunOptions copies it). */
@@ -28,12 +29,11 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
       const { options: sent, ...input } = c.req.valid("json" as never) as { options?: TaskRequestOptions };
       const options: TaskRequestOptions = sent ?? DEFAULT_OPTIONS;
       const header = c.req.header("x-deadline-ms");
-      const run = await runTask(
-        task,
-        input,
-        toRunOptions(options, header === undefined ? undefined : parseDeadline(header)),
-        createPipelineDeps(c.var.config),
-      );
+      const runOptions = toRunOptions(options, header === undefined ? undefined : parseDeadline(header));
+      const deps = createPipelineDeps(c.var.config);
+      if (options.stream)
+        return (await streamTaskRun(task, input, runOptions, deps, { includePrompt: options.include_prompt, started })) as never;
+      const run = await runTask(task, input, runOptions, deps);
       c.header("server-timing", describeTimings(run));
       return c.json(formatTaskResponse(task, run, { includePrompt: options.include_prompt, totalMs: Date.now() - started }), 200);
     });

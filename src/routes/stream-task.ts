@@ -1,0 +1,48 @@
+import { formatTaskResponse } from "../api/task-response";
+import { describeError } from "../middleware/handle-error";
+import type { PipelineDeps } from "../pipeline/create-pipeline-deps";
+import type { RunOptions } from "../pipeline/run-options";
+import { runTask } from "../pipeline/run-task";
+import type { TaskModule } from "../prompts/types";
+import { createSseWriter } from "./sse-writer";
+
+/**
+ * Answers a task with `options.stream` as server-sent events: `delta`
+ * events with pieces of the generated text as they come, then one `done`
+ * event with the whole task response (post-processed output, usage, route),
+ * or an `error` event if the backend fails after the first piece. The
+ * response starts only once the first piece exists, so a run that fails
+ * before that (every backend tried) still answers with its error status.
+ *
+ * @example
+ * if (options.stream) return streamTaskRun(task, input, runOptions, deps, { includePrompt: false, started: Date.now() });
+ */
+export async function streamTaskRun(
+  task: TaskModule,
+  input: unknown,
+  options: RunOptions,
+  deps: PipelineDeps,
+  format: { includePrompt: boolean; started: number },
+): Promise<Response> {
+  const sse = createSseWriter();
+  let firstPiece: (backend: string) => void = () => {};
+  const first = new Promise<string>((resolve) => {
+    firstPiece = resolve;
+  });
+  const run = runTask(task, input, options, deps, (text, backend) => {
+    firstPiece(backend.id);
+    sse.send({ text }, "delta");
+  });
+  const servedBy = await Promise.race([first, run.then((done) => done.backend.id)]);
+  void run
+    .then(
+      (done) =>
+        sse.send(formatTaskResponse(task, done, { includePrompt: format.includePrompt, totalMs: Date.now() - format.started }), "done"),
+      (error: unknown) => sse.send(describeError(error).body, "error"),
+    )
+    .finally(() => sse.close());
+  return new Response(sse.body, {
+    status: 200,
+    headers: { "content-type": "text/event-stream", "cache-control": "no-cache", "x-route": servedBy },
+  });
+}
