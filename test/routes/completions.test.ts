@@ -115,6 +115,34 @@ describe("errors the official client types", () => {
     expect((error as Error).message).toContain("stream broke after it started");
   });
 
+  it("a raw stream is OpenAI's: chunks, the usage chunk, then data: [DONE]", async () => {
+    const response = await SELF.fetch("http://router.test/v1/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: EDGE,
+        prompt: "Once",
+        max_tokens: 3,
+        temperature: 0,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    });
+    expect(response.headers.get("content-type")).toBe("text/event-stream");
+    const events = (await response.text()).split("\n\n").filter((event) => event !== "");
+    expect(events.at(-1)).toBe("data: [DONE]");
+    const chunks = events.slice(0, -1).map((event) => JSON.parse(event.replace(/^data: /, "")));
+    for (const chunk of chunks)
+      expect(Object.keys(chunk).sort()).toEqual(
+        chunk.usage ? ["choices", "created", "id", "model", "object", "usage"] : ["choices", "created", "id", "model", "object"],
+      );
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) },
+    });
+    expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
+  });
+
   it("a client that disconnects cancels the backend call: the stand-in sees its connection close", async () => {
     const marker = uniqueMarker("gone");
     const response = await SELF.fetch("http://router.test/v1/completions", {
