@@ -2,8 +2,8 @@ import { ApiError } from "../errors/api-error";
 import type { InferenceBackend } from "../model/backend";
 import type { CompletionDelta, CompletionRequest, CompletionResult } from "../model/completion";
 import { executePlan } from "../routing/execute-plan";
-import { planRoute } from "../routing/plan-route";
 import type { PipelineDeps } from "./create-pipeline-deps";
+import { createStreamGuard, planBackends, withinDeadline } from "./plan-backends";
 import type { RouteReport } from "./run-task";
 
 /** A completion and the route it took. */
@@ -49,49 +49,21 @@ export async function runCompletion(
     const message = `This model's maximum context length is ${contextTokens} tokens; the prompt has ${promptTokens} and max_tokens asks for ${request.maxTokens}.`;
     throw new ApiError("invalid_request", message, undefined, { param: "max_tokens", code: "context_length_exceeded" });
   }
-  const now = deps.now();
-  const route = planRoute(
+  const { route, ordered } = planBackends(
     { task: "generate", choice: "auto", totalTokens: promptTokens + request.maxTokens, deadlineMs: options.deadlineMs },
-    candidates.map((b) => ({
-      id: b.id,
-      kind: b.kind,
-      weight: b.weight,
-      healthy: deps.breakers.isHealthy(b.id, now) && (b.isAvailable?.() ?? true),
-      maxTokens: b.tokenLimit?.(),
-    })),
-    deps.settings.routing,
-    deps.random,
+    candidates,
+    deps,
   );
-  const ordered = route.plan.map((id) => candidates.find((b) => b.id === id) as InferenceBackend);
-  const execution = {
-    ...deps.settings.execution,
-    deadlineMs: Math.min(options.deadlineMs ?? Infinity, deps.settings.execution.deadlineMs),
-  };
-  let streaming = false;
+  const guard = createStreamGuard();
   const { onDelta } = options;
   const run = await executePlan(
     ordered,
-    async (backend, timeout) => {
+    (backend, timeout) => {
       const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-      const relay =
-        onDelta &&
-        ((delta: CompletionDelta) => {
-          streaming = true;
-          onDelta(delta, backend);
-        });
-      return (backend.complete as NonNullable<InferenceBackend["complete"]>)(request, { signal, onDelta: relay }).catch(
-        (error: unknown) => {
-          if (!streaming) throw error;
-          throw new ApiError(
-            "backend_error",
-            `the stream broke after it started: ${(error as Error).message}`,
-            { backend: backend.id },
-            { cause: error },
-          );
-        },
-      );
+      const relay = onDelta && guard.relay((delta: CompletionDelta) => onDelta(delta, backend));
+      return guard.settle((backend.complete as NonNullable<InferenceBackend["complete"]>)(request, { signal, onDelta: relay }), backend);
     },
-    execution,
+    withinDeadline(deps.settings.execution, options.deadlineMs),
     deps,
   );
   return { result: run.result, backend: run.backend, route: { plan: route.plan, attempts: run.attempts, reason: route.reason } };

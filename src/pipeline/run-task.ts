@@ -4,11 +4,11 @@ import type { Tokenizer } from "../model/tokenizer";
 import { resolveDecoding } from "../prompts/decoding";
 import type { BuildContext, PromptPlan, TaskModule, Truncation } from "../prompts/types";
 import { executePlan } from "../routing/execute-plan";
-import { planRoute } from "../routing/plan-route";
 import type { Attempt } from "../routing/retry-error";
 import { answerOnBackend, type Usage } from "./answer-on-backend";
 import type { PipelineDeps } from "./create-pipeline-deps";
 import { escalateIfUnsure, type Escalation } from "./escalate";
+import { createStreamGuard, planBackends, withinDeadline } from "./plan-backends";
 import type { RunOptions } from "./run-options";
 
 /** The route a request took. */
@@ -77,47 +77,20 @@ export async function runTask<I, O>(
     maxCandidates: settings.maxCandidates,
   };
   const plan = task.build(input, ctx);
-  const now = deps.now();
   // The size only moves an `auto` request off the edge, so the tokenizer runs only when that can happen.
   const sizeMatters = options.backend === "auto" && candidates.some((backend) => backend.kind === "edge");
-  const route = planRoute(
-    {
-      task: task.name,
-      choice: options.backend,
-      totalTokens: sizeMatters ? countTokens(plan, deps.tokenizer) : 0,
-      deadlineMs: options.deadlineMs,
-    },
-    candidates.map((b) => ({
-      id: b.id,
-      kind: b.kind,
-      weight: b.weight,
-      healthy: deps.breakers.isHealthy(b.id, now) && (b.isAvailable?.() ?? true),
-      maxTokens: b.tokenLimit?.(),
-    })),
-    settings.routing,
-    deps.random,
+  const totalTokens = sizeMatters ? countTokens(plan, deps.tokenizer) : 0;
+  const { route, ordered } = planBackends(
+    { task: task.name, choice: options.backend, totalTokens, deadlineMs: options.deadlineMs },
+    candidates,
+    deps,
   );
-  const ordered = route.plan.map((id) => candidates.find((b) => b.id === id) as InferenceBackend);
-  const execution = { ...settings.execution, deadlineMs: Math.min(options.deadlineMs ?? Infinity, settings.execution.deadlineMs) };
-  let streaming = false;
+  const guard = createStreamGuard();
   const answer = (backend: InferenceBackend, signal: AbortSignal) => {
-    const relay =
-      onText &&
-      ((text: string) => {
-        streaming = true;
-        onText(text, backend);
-      });
-    return answerOnBackend(task, plan, input, ctx, backend, signal, relay).catch((error: unknown) => {
-      if (!streaming) throw error;
-      throw new ApiError(
-        "backend_error",
-        `the stream broke after it started: ${(error as Error).message}`,
-        { backend: backend.id },
-        { cause: error },
-      );
-    });
+    const relay = onText && guard.relay((text: string) => onText(text, backend));
+    return guard.settle(answerOnBackend(task, plan, input, ctx, backend, signal, relay), backend);
   };
-  const run = (backends: InferenceBackend[]) => executePlan(backends, answer, execution, deps);
+  const run = (backends: InferenceBackend[]) => executePlan(backends, answer, withinDeadline(settings.execution, options.deadlineMs), deps);
   const first = await run(ordered);
   const final = escalate ? await escalateIfUnsure(task, first, candidates, run, settings.escalation) : { execution: first };
   return {
