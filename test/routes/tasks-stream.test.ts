@@ -1,7 +1,8 @@
-import { env, SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/config/env";
-import { callWithEnv } from "../support/call-router";
+import worker from "../../src/index";
+import { callWithEnv, stubUrl } from "../support/call-router";
 import { uniqueMarker } from "../support/stub-control";
 
 beforeAll(async () => {
@@ -65,6 +66,27 @@ describe("options.stream on the task endpoints", () => {
     expect(status).toBe(200);
     expect(events.at(-1)).toMatchObject({ event: "error", data: { error: { type: "backend_error" } } });
     expect(events.at(-1)?.data.error.message).toContain("stream broke after it started");
+  });
+
+  it("fails over before the first piece: a refused server is replaced, the stream comes from the next", async () => {
+    const gpus = JSON.stringify([
+      { name: "down", url: "http://127.0.0.1:9", weight: 1000 },
+      { name: "up", url: stubUrl, weight: 0.001 },
+    ]);
+    const request = new Request("http://router.test/v1/tasks/generate", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "Once", options: { backend: "gpu", max_tokens: 6, stream: true } }),
+    });
+    const response = await worker.fetch(
+      request as Parameters<typeof worker.fetch>[0],
+      { ...(env as unknown as Env), GPU_BACKENDS: gpus, RETRY_MAX_TRIES: "1" },
+      createExecutionContext(),
+    );
+    expect(response.headers.get("x-route")).toBe("gpu:up");
+    const text = await response.text();
+    expect(text).toContain("event: done");
+    expect(text).toContain('"attempts":[{"backend":"gpu:down","status":"error"');
   });
 
   it("answers with an error status when nothing could start", async () => {
