@@ -13,7 +13,10 @@
  * overhead = router - direct - hop, per percentile. wrangler's inspector proxy
  * has the Worker trace every subrequest for DevTools' Network panel, which a
  * deployed Worker does not do and /health does not pay; the bench turns that
- * off unless --devtools-network. Prints one JSON document on stdout; progress
+ * off unless --devtools-network. The static assets and the rate limiter are
+ * left out of the Worker's config unless --rate-limit (see router-stack.ts):
+ * both are extra workers in the dev server, not in Cloudflare's path. Prints
+ * one JSON document on stdout; progress
  * goes to stderr.
  */
 import { parseArgs } from "node:util";
@@ -22,7 +25,7 @@ import { disableNetworkEvents, startRouterStack, type RouterStack } from "./rout
 import { measureWorkerdCpu } from "./workerd-cpu";
 
 const USAGE =
-  "usage: npm run bench:router -- [--requests 300] [--warmup 50] [--profile N] [--interval-us 50] [--profile-out FILE.cpuprofile] [--devtools-network]";
+  "usage: npm run bench:router -- [--requests 300] [--warmup 50] [--profile N] [--interval-us 50] [--profile-out FILE.cpuprofile] [--devtools-network] [--rate-limit]";
 const TARGET_P50_MS = 0.5;
 
 /** p50, p90 and p99 of one kind of request, ms. */
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
       "interval-us": { type: "string", default: "50" },
       "profile-out": { type: "string" },
       "devtools-network": { type: "boolean", default: false },
+      "rate-limit": { type: "boolean", default: false },
     },
   });
   const requests = count(values.requests, "--requests", 1);
@@ -61,7 +65,7 @@ async function main(): Promise<void> {
   const intervalUs = count(values["interval-us"], "--interval-us", 1);
 
   console.error("[bench:router] starting the scripted backend and wrangler dev");
-  const stack = await startRouterStack({});
+  const stack = await startRouterStack({}, { rateLimit: values["rate-limit"] });
   try {
     const networkEvents = values["devtools-network"];
     if (!networkEvents) await disableNetworkEvents(stack.inspectorPort);
@@ -84,6 +88,7 @@ async function main(): Promise<void> {
       target_p50_ms: TARGET_P50_MS,
       meets_target: overhead.p50 <= TARGET_P50_MS,
       devtools_network_events: networkEvents,
+      rate_limiter: values["rate-limit"],
     };
     if (profiled > 0) {
       console.error(`[bench:router] workerd CPU time of ${profiled} router, then ${profiled} /health requests`);

@@ -23,6 +23,7 @@ describe("npm run bench:router", () => {
       target_p50_ms: 0.5,
       meets_target: report.overhead_ms.p50 <= 0.5,
       devtools_network_events: false,
+      rate_limiter: false,
     });
     for (const kind of ["direct", "router", "hop"] as const) {
       const figures = report[kind] as Record<string, number>;
