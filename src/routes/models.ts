@@ -40,10 +40,12 @@ export function registerModels(app: OpenAPIHono<AppEnv>): void {
     const models = new Map<string, z.infer<typeof modelSchema>>();
     for (const backend of createPipelineDeps(c.var.config).backends) {
       if (!backend.complete) continue;
+      // The edge's memory plan may hold less than the model's window once it has loaded.
+      const contextLength = Math.min(backend.contextTokens, backend.tokenLimit?.() ?? Infinity);
       const known = models.get(backend.model);
       if (known) {
         known.replicas += 1;
-        known.context_length = Math.min(known.context_length, backend.contextTokens);
+        known.context_length = Math.min(known.context_length, contextLength);
         continue;
       }
       const entry = {
@@ -51,7 +53,7 @@ export function registerModels(app: OpenAPIHono<AppEnv>): void {
         object: "model" as const,
         created: 0,
         owned_by: "zeroshot-router",
-        context_length: backend.contextTokens,
+        context_length: contextLength,
         backend: backend.kind,
         replicas: 1,
       };

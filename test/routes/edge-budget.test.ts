@@ -71,6 +71,9 @@ describe("the edge memory plan", () => {
     expect(routed.body.backend).toBe("gpu");
     expect(routed.body.route.reason).toBe(`${routed.body.usage.prompt_tokens} tokens exceed the edge memory context of ${limit}`);
     expect(routed.body.route.attempts).toHaveLength(1);
+    // GET /v1/models tells OpenAI clients the same limit.
+    const models = await callWithEnv(vars, "/v1/models");
+    expect(models.body.data.find((model: { backend: string }) => model.backend === "edge").context_length).toBe(limit);
   });
 
   it("refuses a model that leaves no memory for a cache with both figures, before reading it", async () => {
