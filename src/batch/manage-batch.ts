@@ -3,6 +3,9 @@ import type { AsyncBatchSettings, BatchJob } from "./batch-types";
 import { batchKeys, listChunkCounts, readJob, requireBucket, writeJob } from "./batch-store";
 import { describeBatch, type BatchObject } from "./describe-batch";
 
+/** What createBatch makes: `batch_` and a UUID's 32 hex digits. */
+const BATCH_ID = /^batch_[0-9a-f]{32}$/;
+
 /**
  * The batch object of a job, its progress counted from the chunk outputs.
  *
@@ -61,7 +64,8 @@ export async function readBatchOutput(settings: AsyncBatchSettings, id: string, 
 }
 
 async function requireJob(bucket: R2Bucket, id: string): Promise<BatchJob> {
-  const job = /^batch_[0-9a-f]+$/.test(id) ? await readJob(bucket, id) : undefined;
+  // Checked before storage: R2 refuses keys over 1,024 bytes, and no id we made looks otherwise.
+  const job = BATCH_ID.test(id) ? await readJob(bucket, id) : undefined;
   if (!job) throw new ApiError("not_found", `no batch '${id}'`, { id });
   return job;
 }

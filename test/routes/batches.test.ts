@@ -101,6 +101,10 @@ describe("async batches (OpenAI Batch format)", () => {
       ["GET", "/v1/batches/batch_0123abcd"],
       ["GET", "/v1/batches/batch_0123abcd/output"],
       ["POST", "/v1/batches/nope/cancel"],
+      // Past R2's 1,024-byte key limit (a 500 before ids were checked): refused before storage is asked.
+      ["GET", `/v1/batches/batch_${"0".repeat(1100)}`],
+      ["GET", `/v1/batches/batch_${"0".repeat(1100)}/output`],
+      ["POST", `/v1/batches/batch_${"0".repeat(1100)}/cancel`],
     ] as const) {
       const reply = await call(method, path);
       expect(reply.status).toBe(404);
