@@ -13,7 +13,7 @@ import type { AppEnv } from "../config/env";
 import { describeError } from "../middleware/handle-error";
 import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
 import { type CompletionRun, runCompletion } from "../pipeline/run-completion";
-import { createSseWriter } from "./sse-writer";
+import { createSseWriter, createStreamStart, respondWhenStarted } from "./sse-writer";
 
 const route = createRoute({
   method: "post",
@@ -55,31 +55,19 @@ export function registerCompletions(app: OpenAPIHono<AppEnv>): void {
       return c.json(formatCompletion(envelope, run.result), 200);
     }
     const sse = createSseWriter();
-    let started: (backend: string) => void = () => {};
-    const first = new Promise<string>((resolve) => {
-      started = resolve;
-    });
+    const stream = createStreamStart();
     const run = runCompletion(body.model, toCompletionRequest(body), deps, {
       signal: sse.signal,
       onDelta: (delta, backend) => {
-        started(backend.id);
+        stream.started(backend.id);
         sse.send(formatChunk(envelope, delta));
       },
     });
-    const servedBy = await Promise.race([first, run.then((done) => done.backend.id)]);
-    void run
-      .then(
-        (done) => {
-          if (body.stream_options?.include_usage) sse.send(formatUsageChunk(envelope, done.result));
-          sse.send("[DONE]");
-        },
-        (error: unknown) => sse.send(describeError(error).body),
-      )
-      .finally(() => sse.close());
-    return new Response(sse.body, {
-      status: 200,
-      headers: { "content-type": "text/event-stream", "cache-control": "no-cache", "x-route": servedBy },
-    }) as never;
+    const finish = (done: CompletionRun) => {
+      if (body.stream_options?.include_usage) sse.send(formatUsageChunk(envelope, done.result));
+      sse.send("[DONE]");
+    };
+    return (await respondWhenStarted(sse, stream, run, finish, (error) => sse.send(describeError(error).body))) as never;
   });
 }
 

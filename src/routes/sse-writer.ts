@@ -41,3 +41,55 @@ export function createSseWriter(): SseWriter {
     },
   };
 }
+
+/** A run whose result names the backend that served it. */
+interface ServedRun {
+  backend: { id: string };
+}
+
+/**
+ * The event-stream Response of a run that streams into `sse`: it waits until
+ * `started` fires (the first piece) or the run ends, so a run that fails
+ * before any piece throws here and gets its error status; afterwards
+ * `finish` or `fail` writes the last events and the body closes. The serving
+ * backend goes in `x-route`.
+ *
+ * @example
+ * const stream = createStreamStart();
+ * const run = runTask(task, input, options, deps, (text, backend) => { stream.started(backend.id); sse.send({ text }, "delta"); });
+ * return respondWhenStarted(sse, stream, run, (done) => sse.send(body(done), "done"), (error) => sse.send(describeError(error).body, "error"));
+ */
+export async function respondWhenStarted<T extends ServedRun>(
+  sse: SseWriter,
+  stream: StreamStart,
+  run: Promise<T>,
+  finish: (done: T) => void,
+  fail: (error: unknown) => void,
+): Promise<Response> {
+  const servedBy = await Promise.race([stream.first, run.then((done) => done.backend.id)]);
+  void run.then(finish, fail).finally(() => sse.close());
+  return new Response(sse.body, {
+    status: 200,
+    headers: { "content-type": "text/event-stream", "cache-control": "no-cache", "x-route": servedBy },
+  });
+}
+
+/** Fires once, with the id of the backend whose first piece arrived. */
+export interface StreamStart {
+  readonly first: Promise<string>;
+  started(backend: string): void;
+}
+
+/**
+ * The signal `respondWhenStarted` waits for.
+ *
+ * @example
+ * const stream = createStreamStart(); stream.started("gpu"); await stream.first; // "gpu"
+ */
+export function createStreamStart(): StreamStart {
+  let started: (backend: string) => void = () => {};
+  const first = new Promise<string>((resolve) => {
+    started = resolve;
+  });
+  return { first, started: (backend) => started(backend) };
+}

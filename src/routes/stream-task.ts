@@ -4,7 +4,7 @@ import type { PipelineDeps } from "../pipeline/create-pipeline-deps";
 import type { RunOptions } from "../pipeline/run-options";
 import { runTask } from "../pipeline/run-task";
 import type { TaskModule } from "../prompts/types";
-import { createSseWriter } from "./sse-writer";
+import { createSseWriter, createStreamStart, respondWhenStarted } from "./sse-writer";
 
 /**
  * Answers a task with `options.stream` as server-sent events: `delta`
@@ -25,24 +25,17 @@ export async function streamTaskRun(
   format: { includePrompt: boolean; started: number },
 ): Promise<Response> {
   const sse = createSseWriter();
-  let firstPiece: (backend: string) => void = () => {};
-  const first = new Promise<string>((resolve) => {
-    firstPiece = resolve;
-  });
+  const stream = createStreamStart();
   const run = runTask(task, input, options, deps, (text, backend) => {
-    firstPiece(backend.id);
+    stream.started(backend.id);
     sse.send({ text }, "delta");
   });
-  const servedBy = await Promise.race([first, run.then((done) => done.backend.id)]);
-  void run
-    .then(
-      (done) =>
-        sse.send(formatTaskResponse(task, done, { includePrompt: format.includePrompt, totalMs: Date.now() - format.started }), "done"),
-      (error: unknown) => sse.send(describeError(error).body, "error"),
-    )
-    .finally(() => sse.close());
-  return new Response(sse.body, {
-    status: 200,
-    headers: { "content-type": "text/event-stream", "cache-control": "no-cache", "x-route": servedBy },
-  });
+  return respondWhenStarted(
+    sse,
+    stream,
+    run,
+    (done) =>
+      sse.send(formatTaskResponse(task, done, { includePrompt: format.includePrompt, totalMs: Date.now() - format.started }), "done"),
+    (error) => sse.send(describeError(error).body, "error"),
+  );
 }
