@@ -1,5 +1,8 @@
+import { batchItemSchema } from "../api/batch-item";
+import { ApiError } from "../errors/api-error";
+import { describeFirstIssue } from "../errors/describe-issue";
 import { mapBounded } from "./map-bounded";
-import { runBatchItem, type BatchItem, type ItemDeps, type ItemOutcome } from "./run-item";
+import { runBatchItem, type ItemDeps, type ItemOutcome } from "./run-item";
 
 /** Sync batch limits (wrangler.toml vars). */
 export interface SyncBatchSettings {
@@ -29,22 +32,40 @@ export interface BatchTotals {
  * keeping request order and echoing ids (generating missing ones). Items
  * started together reach the GPU backend in the same turn, where they are
  * grouped into prompt-array calls (see createPipelineDeps' `coalesce`).
+ * Items arrive unchecked: one that is not a `batchItemSchema` object becomes
+ * its own `invalid_request` result, and the others still run.
  *
  * @example
- * const { results, totals } = await runSyncBatch([{ task: "answer", input: { question: "q?" } }], deps, 64);
+ * const { results, totals } = await runSyncBatch([{ task: "answer", input: { question: "q?" } }, 42], deps, 64);
+ * // results[1]: { id: "item-…", status: "error", error: { type: "invalid_request", message: "item: Invalid input: expected object, received number", ... } }
  */
 export async function runSyncBatch(
-  items: Array<BatchItem & { id?: string }>,
+  items: readonly unknown[],
   deps: ItemDeps,
   concurrency: number,
 ): Promise<{ results: BatchResult[]; totals: BatchTotals }> {
-  const results = await mapBounded(items, concurrency, async (item): Promise<BatchResult> => {
-    const id = item.id ?? `item-${crypto.randomUUID()}`;
-    const outcome = await runBatchItem(item, deps);
+  const results = await mapBounded(items, concurrency, async (raw): Promise<BatchResult> => {
+    const item = batchItemSchema.safeParse(raw);
+    // A faulty item still echoes its id when that part is sound, so the client can tell which one failed.
+    const id = (item.success ? item.data.id : findValidId(raw)) ?? `item-${crypto.randomUUID()}`;
+    if (!item.success) {
+      const { path, message } = describeFirstIssue(item.error, [], "item");
+      return failed(id, new ApiError("invalid_request", message, { path }).toBody().error);
+    }
+    const outcome = await runBatchItem(item.data, deps);
     if (outcome.status === "ok") return { id, status: "ok", ...outcome.response };
-    return { id, status: "error", error: outcome.error, usage: { prompt_tokens: 0, completion_tokens: 0 } };
+    return failed(id, outcome.error);
   });
   return { results, totals: summarize(results) };
+}
+
+function findValidId(raw: unknown): string | undefined {
+  const id = batchItemSchema.shape.id.safeParse((raw as { id?: unknown } | null)?.id);
+  return id.success ? id.data : undefined;
+}
+
+function failed(id: string, error: Extract<BatchResult, { status: "error" }>["error"]): BatchResult {
+  return { id, status: "error", error, usage: { prompt_tokens: 0, completion_tokens: 0 } };
 }
 
 function summarize(results: BatchResult[]): BatchTotals {

@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { batchItemSchema } from "../api/batch-item";
 import { errorSchema } from "../api/error-schema";
 import { routeSchema } from "../api/task-response";
 import { runSyncBatch } from "../batch/run-sync-batch";
@@ -7,14 +8,11 @@ import { ApiError } from "../errors/api-error";
 import { describeError } from "../middleware/handle-error";
 import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
 
-const itemSchema = z.object({
-  id: z.string().min(1).max(256).optional(),
-  task: z.string().min(1).openapi({ example: "answer" }),
-  input: z.record(z.string(), z.unknown()).openapi({ example: { question: "Who wrote Hamlet?" } }),
-  options: z.record(z.string(), z.unknown()).optional(),
-});
-
-const requestSchema = z.object({ requests: z.array(itemSchema).min(1) }).openapi("BatchRequest");
+// Items are any JSON here, documented as BatchItem: runSyncBatch checks each one on its own, so a
+// malformed item becomes that item's error result instead of a 422 for the whole batch.
+const requestSchema = z
+  .object({ requests: z.array(z.unknown().openapi({ allOf: [{ $ref: "#/components/schemas/BatchItem" }] })).min(1) })
+  .openapi("BatchRequest");
 
 const resultSchema = z
   .object({
@@ -71,6 +69,7 @@ const route = createRoute({
  * registerBatchRoute(app);
  */
 export function registerBatchRoute(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.register("BatchItem", batchItemSchema);
   app.openapi(route, async (c) => {
     const { requests } = c.req.valid("json");
     const { maxItems, concurrency, maxSubrequests } = c.var.config.syncBatch;

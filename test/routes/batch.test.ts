@@ -1,8 +1,17 @@
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { callWithEnv, postJson, stubUrl } from "../support/call-router";
 import { findRequests, uniqueMarker } from "../support/stub-control";
 
-type Result = { id: string; status: string; output?: any; error?: { type: string; message: string }; backend?: string };
+type Result = {
+  id: string;
+  status: string;
+  output?: any;
+  error?: { type: string; message: string; details?: { path: string[] } };
+  backend?: string;
+};
+
+const LONG_ID = "x".repeat(257);
 
 describe("POST /v1/batch", () => {
   it("runs mixed tasks in request order, echoing or generating ids, with per-item errors", async () => {
@@ -60,6 +69,72 @@ describe("POST /v1/batch", () => {
       ["ok-2", "ok"],
     ]);
     expect(reply.body.results[1].error.type).toBe("backend_error");
+  });
+
+  it("fails only the structurally invalid items, each naming its field, and runs the others", async () => {
+    const marker = uniqueMarker("shape");
+    const input = { question: `${marker} fine?` };
+    // [item, the id its result carries (null: generated), the path its error names]
+    const faults: Array<[unknown, string | null, string[]]> = [
+      [42, null, []],
+      [null, null, []],
+      [["answer"], null, []],
+      [{ id: "", task: "answer", input }, null, ["id"]],
+      [{ id: 7, task: "answer", input }, null, ["id"]],
+      [{ id: LONG_ID, task: "answer", input }, null, ["id"]],
+      [{ id: "no-task", input }, "no-task", ["task"]],
+      [{ id: "no-input", task: "answer" }, "no-input", ["input"]],
+      [{ id: "array-input", task: "answer", input: [input] }, "array-input", ["input"]],
+      [{ id: "string-options", task: "answer", input, options: "fast" }, "string-options", ["options"]],
+      [{ id: "array-options", task: "answer", input, options: [] }, "array-options", ["options"]],
+    ];
+    const requests = [{ id: "ok-1", task: "answer", input }, ...faults.map(([item]) => item), { task: "answer", input }];
+    const reply = await postJson("/v1/batch", { requests });
+    expect(reply.status).toBe(200);
+    const results = reply.body.results as Result[];
+    expect(results).toHaveLength(requests.length);
+    expect(results[0]).toMatchObject({ id: "ok-1", status: "ok", output: { answer: expect.any(String) } });
+    expect(results.at(-1)).toMatchObject({ id: expect.stringMatching(/^item-/), status: "ok", output: { answer: expect.any(String) } });
+    faults.forEach(([, id, path], index) => {
+      const result = results[index + 1];
+      const name = JSON.stringify(requests[index + 1]).slice(0, 60);
+      expect(result?.status, name).toBe("error");
+      expect(result?.id, name).toEqual(id ?? expect.stringMatching(/^item-[0-9a-f-]{36}$/));
+      expect(result?.error, name).toMatchObject({
+        type: "invalid_request",
+        message: expect.stringMatching(new RegExp(`^${path.length > 0 ? path.join(".") : "item"}: `)),
+        details: { path },
+      });
+    });
+    expect(reply.body.totals.by_status).toEqual({ ok: 2, error: faults.length });
+  });
+
+  it("documents the item shape though it checks items one by one", async () => {
+    const response = await SELF.fetch("http://router.test/openapi.json");
+    const { components } = (await response.json()) as any;
+    expect(components.schemas.BatchRequest.properties.requests).toMatchObject({
+      type: "array",
+      minItems: 1,
+      items: { allOf: [{ $ref: "#/components/schemas/BatchItem" }] },
+    });
+    expect(components.schemas.BatchItem).toMatchObject({
+      type: "object",
+      properties: {
+        id: { type: "string", maxLength: 256 },
+        task: { type: "string" },
+        input: { type: "object" },
+        options: { type: "object" },
+      },
+      required: ["task", "input"],
+    });
+  });
+
+  it("still refuses a body whose requests is not a non-empty array", async () => {
+    for (const body of [{}, { requests: [] }, { requests: "answer" }, { requests: { id: "a" } }]) {
+      const reply = await postJson("/v1/batch", body);
+      expect(reply.status, JSON.stringify(body)).toBe(422);
+      expect(reply.body.error).toMatchObject({ type: "invalid_request", message: expect.stringMatching(/^requests: /) });
+    }
   });
 
   it("refuses more items than BATCH_MAX_ITEMS with a 413 naming the limit", async () => {
