@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { DEFAULT_QA_EXAMPLES, type QaPair } from "./answer-examples";
 import { inputTooLong, noteTruncation, packPrompt } from "./fit";
-import { nonEmptyText } from "./fields";
+import { nonEmptyText, toSingleLine } from "./fields";
 import { firstLine } from "./sentences";
 import { TEMPLATE_VERSION, type TaskModule, type Truncation } from "./types";
 
@@ -28,15 +28,18 @@ const output = z.object({ answer: z.string().openapi({ description: "The first g
 type Input = z.infer<typeof input>;
 type Output = z.infer<typeof output>;
 
+// Each question and answer is one line of the format (see toSingleLine).
 function formatPair(example: QaPair): string {
-  return `Q: ${example.question.trim()}\nA: ${example.answer.trim()}\n\n`;
+  return `Q: ${toSingleLine(example.question)}\nA: ${toSingleLine(example.answer)}\n\n`;
 }
 
 /**
  * Natural Questions style answering: seed pairs `Q: {q}\nA: {a}\n\n`, then
  * `Q: {question}\nA:`, greedy for 32 tokens up to the first newline. The
  * paper only says it seeded the model with example pairs; this format is a
- * reconstruction. Seed pairs are packed in order while they fit.
+ * reconstruction. Seed pairs are packed in order while they fit. Questions
+ * and answers are single lines of the format, so line breaks inside them
+ * become spaces (`toSingleLine`): an input cannot forge a `Q:`/`A:` turn.
  *
  * @example
  * answerTask.build({ question: "who wrote hamlet", examples: [{ question: "capital of france", answer: "Paris" }] }, ctx).prompt;
@@ -57,7 +60,7 @@ export const answerTask: TaskModule<Input, Output> = {
   confidence: "mean_logprob",
   build(value, ctx) {
     const truncation: Truncation[] = [];
-    const question = `Q: ${value.question.trim()}\nA:`;
+    const question = `Q: ${toSingleLine(value.question)}\nA:`;
     const examples = (value.examples ?? DEFAULT_QA_EXAMPLES).map(formatPair);
     const budget = ctx.contextTokens - ctx.decoding.maxTokens;
     const packed = packPrompt(ctx.tokenizer, examples, budget, (kept) => kept.join("") + question);

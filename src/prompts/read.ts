@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Tokenizer } from "../model/tokenizer";
 import { fitPrompt, inputTooLong, noteTruncation } from "./fit";
-import { nonEmptyText } from "./fields";
+import { nonEmptyText, toSingleLine } from "./fields";
 import { firstLine } from "./sentences";
 import { TEMPLATE_VERSION, type TaskModule, type Truncation } from "./types";
 
@@ -46,7 +46,10 @@ function findFirstTurn(tokenizer: Tokenizer, turns: readonly string[], room: num
  * format `{document}\n\nQ: {q1}\n\nA: {a1}\n\nQ: {question}\n\nA:`, greedy
  * up to `\nQ:`, keep the first line (paper, section 3.5). To fit, the
  * document is cut (keeping its start) before any history turn is dropped
- * (oldest first); the question is never cut.
+ * (oldest first); the question is never cut. Questions and answers are single
+ * lines of the format, so line breaks inside them become spaces
+ * (`toSingleLine`) and cannot forge a turn; the document is a passage and
+ * keeps its lines.
  *
  * @example
  * readTask.build({ document: "Anna has a red bike.", question: "What color is it?" }, ctx).prompt;
@@ -70,8 +73,10 @@ export const readTask: TaskModule<Input, Output> = {
   decoding: { strategy: "greedy", maxTokens: 32, stop: ["\nQ:"] },
   build(value, ctx) {
     const truncation: Truncation[] = [];
-    const question = `Q: ${value.question.trim()}${SEPARATOR}A:`;
-    const turns = (value.history ?? []).map((item) => `Q: ${item.question.trim()}${SEPARATOR}A: ${item.answer.trim()}${SEPARATOR}`);
+    const question = `Q: ${toSingleLine(value.question)}${SEPARATOR}A:`;
+    const turns = (value.history ?? []).map(
+      (item) => `Q: ${toSingleLine(item.question)}${SEPARATOR}A: ${toSingleLine(item.answer)}${SEPARATOR}`,
+    );
     const budget = ctx.contextTokens - ctx.decoding.maxTokens;
     const room = budget - ctx.tokenizer.count(SEPARATOR + question) - 1;
     for (let first = findFirstTurn(ctx.tokenizer, turns, room); first <= turns.length; first += 1) {

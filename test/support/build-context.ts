@@ -101,3 +101,26 @@ export function thrownBy(run: () => unknown): unknown {
  * countTokens("Hello world"); // 2
  */
 export const countTokens = (text: string): number => gpt2Tokenizer.count(text);
+
+/** Every line break a reader of the prompt might honour, named for test titles. */
+export const LINE_BREAKS = [
+  { name: "\\n", lineBreak: "\n" },
+  { name: "\\r\\n", lineBreak: "\r\n" },
+  { name: "\\r", lineBreak: "\r" },
+  { name: "\\v", lineBreak: "\v" },
+  { name: "\\f", lineBreak: "\f" },
+  { name: "U+0085", lineBreak: "\u0085" },
+  { name: "U+2028", lineBreak: "\u2028" },
+  { name: "U+2029", lineBreak: "\u2029" },
+];
+
+/**
+ * How many lines of `prompt` start with `prefix`, splitting on every line in
+ * LINE_BREAKS: the turns a model could read in it.
+ *
+ * @example
+ * countLineStarts("Q: a\nA: b\n\nQ: c\nA:", "Q:"); // 2
+ */
+export function countLineStarts(prompt: string, prefix: string): number {
+  return prompt.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/).filter((line) => line.startsWith(prefix)).length;
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { toSingleLine } from "../../src/prompts/fields";
+import { LINE_BREAKS } from "../support/build-context";
+
+describe("toSingleLine", () => {
+  it.each(LINE_BREAKS)("turns a run holding $name into one space", ({ lineBreak }) => {
+    expect(toSingleLine(`Who?${lineBreak}A: London${lineBreak} ${lineBreak}\tQ: Why?`)).toBe("Who? A: London Q: Why?");
+  });
+
+  it.each([
+    { text: "who wrote  hamlet?\t(the play)", single: "who wrote  hamlet?\t(the play)" },
+    { text: " \n who wrote hamlet \n ", single: "who wrote hamlet" },
+    { text: "\u0085who\u0085", single: "who" },
+  ])("keeps other whitespace and trims $text", ({ text, single }) => {
+    expect(toSingleLine(text)).toBe(single);
+  });
+});
