@@ -7,6 +7,7 @@ const LAYERS = [
   ["http", "^src/(routes|middleware)/"],
   ["config", "^src/config/"],
   ["batch", "^src/batch/"],
+  ["files", "^src/files/"],
   ["api", "^src/api/"],
   ["pipeline", "^src/pipeline/"],
   ["routing", "^src/routing/"],

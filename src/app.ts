@@ -13,6 +13,7 @@ import { registerBatchesRoutes } from "./routes/batches";
 import { registerCatalog } from "./routes/catalog";
 import { registerCompletions } from "./routes/completions";
 import { registerDocs } from "./routes/docs";
+import { registerFilesRoutes } from "./routes/files";
 import { registerHealth } from "./routes/health";
 import { registerModels } from "./routes/models";
 import { registerTaskRoutes } from "./routes/tasks";
@@ -37,6 +38,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerCatalog(app);
   registerTaskRoutes(app);
   registerBatchRoute(app);
+  registerFilesRoutes(app);
   registerBatchesRoutes(app);
   registerCompletions(app);
   registerModels(app);

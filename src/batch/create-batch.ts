@@ -1,57 +1,80 @@
 import { ApiError } from "../errors/api-error";
-import type { AsyncBatchSettings, BatchChunkMessage, BatchJob } from "./batch-types";
-import { batchKeys, requireBucket, writeJob } from "./batch-store";
+import { readFileRecord } from "../files/file-store";
+import type { AsyncBatchSettings, BatchJob, LineError } from "./batch-types";
+import { batchKeys, putJson, requireBucket } from "./batch-store";
 import { describeBatch, type BatchObject } from "./describe-batch";
-import { splitJsonl, validateBatchInput } from "./validate-batch-input";
+import { isBatchEndpoint } from "./parse-batch-line";
 
-/** Queues' `sendBatch` takes at most 100 messages per call. */
-const SEND_BATCH_LIMIT = 100;
+/** What `POST /v1/batches` asks for, in OpenAI's terms. */
+export interface CreateBatchRequest {
+  inputFileId: string;
+  /** The URL every line must name; null (the JSONL shortcut) lets lines name any. */
+  endpoint: string | null;
+  completionWindow: "24h";
+  metadata: Record<string, string> | null;
+}
+
+const WINDOW_SECONDS = { "24h": 24 * 60 * 60 };
 
 /**
- * Creates an async job from a JSONL body: validates every line, stores the
- * input and the job record in R2 and enqueues one message per chunk of
- * lines. Invalid lines are listed in `errors` and still get output lines.
+ * Creates an async job from an uploaded `batch` file: records the job and
+ * queues its validation, which reads the file once and queues its chunks.
+ * Answers at once, with status `validating`.
  *
  * @example
- * const batch = await createBatch(jsonl, c.var.config.asyncBatch); // { id: "batch_…", status: "in_progress", … }
+ * const batch = await createBatch({ inputFileId: "file-…", endpoint: "/v1/completions", completionWindow: "24h", metadata: null }, settings);
  */
-export async function createBatch(body: string, settings: AsyncBatchSettings): Promise<BatchObject> {
+export async function createBatch(request: CreateBatchRequest, settings: AsyncBatchSettings): Promise<BatchObject> {
   const bucket = requireBucket(settings);
   const { queue } = settings;
   if (!queue) throw new ApiError("backend_unavailable", "async batches need the BATCH_QUEUE queue binding");
-  const lines = splitJsonl(body);
-  if (lines.length === 0) throw new ApiError("invalid_request", "the batch has no request lines", { path: ["input"] });
-  const { maxLines, chunkLines } = settings;
-  if (lines.length > maxLines) {
-    throw new ApiError("payload_too_large", `the batch has ${lines.length} lines; at most ${maxLines} are allowed`, { limit: maxLines });
+  if (request.endpoint !== null && !isBatchEndpoint(request.endpoint)) {
+    throw new ApiError(
+      "invalid_request",
+      `endpoint: must be /v1/completions or /v1/tasks/{task}, not '${request.endpoint}'`,
+      { path: ["endpoint"] },
+      { param: "endpoint" },
+    );
   }
-  const { errors, endpoint } = validateBatchInput(lines);
+  const file = await readFileRecord(bucket, request.inputFileId);
+  if (!file) throw new ApiError("not_found", `no file '${request.inputFileId}'`, { path: ["input_file_id"] }, { param: "input_file_id" });
+  if (file.purpose !== "batch") {
+    throw new ApiError("invalid_request", `input_file_id: file '${file.id}' has purpose '${file.purpose}', not 'batch'`, undefined, {
+      param: "input_file_id",
+    });
+  }
+  const created = Math.floor(Date.now() / 1000);
   const job: BatchJob = {
     id: `batch_${crypto.randomUUID().replaceAll("-", "")}`,
-    endpoint,
-    created_at: Math.floor(Date.now() / 1000),
-    total: lines.length,
-    chunk_count: Math.ceil(lines.length / chunkLines),
-    chunk_lines: chunkLines,
-    errors,
+    input_file_id: file.id,
+    endpoint: request.endpoint,
+    completion_window: request.completionWindow,
+    metadata: request.metadata,
+    created_at: created,
+    expires_at: created + WINDOW_SECONDS[request.completionWindow],
   };
-  await bucket.put(batchKeys.input(job.id), `${lines.join("\n")}\n`, { httpMetadata: { contentType: "application/jsonl" } });
-  await writeJob(bucket, job);
-  await enqueueChunks(queue, job).catch(async (error: unknown) => {
-    // Chunks that never reach the queue would leave the job in progress forever.
-    await writeJob(bucket, { ...job, failed_at: Math.floor(Date.now() / 1000) });
-    console.error(`batch ${job.id}: enqueueing failed`, error);
-    throw new ApiError("backend_unavailable", "the batch could not be queued; retry later", { batch: job.id });
-  });
-  return describeBatch(job, new Map());
-}
-
-async function enqueueChunks(queue: Queue<BatchChunkMessage>, job: BatchJob): Promise<void> {
-  const messages = Array.from({ length: job.chunk_count }, (_, chunk) => {
-    const firstLine = chunk * job.chunk_lines;
-    return { body: { batchId: job.id, chunk, firstLine, lineCount: Math.min(job.chunk_lines, job.total - firstLine) } };
-  });
-  for (let start = 0; start < messages.length; start += SEND_BATCH_LIMIT) {
-    await queue.sendBatch(messages.slice(start, start + SEND_BATCH_LIMIT));
+  await putJson(bucket, batchKeys.job(job.id), job);
+  await bucket.put(batchKeys.index(job), "");
+  try {
+    await queue.send({ kind: "validate", batchId: job.id });
+  } catch (error) {
+    // A job whose validation never reaches the queue would validate forever.
+    const refused: LineError = {
+      code: "queue_unavailable",
+      message: "the batch could not be queued; retry later",
+      line: null,
+      param: null,
+    };
+    await putJson(bucket, batchKeys.plan(job.id), {
+      validated_at: created,
+      failed: true,
+      total: 0,
+      chunk_count: 0,
+      endpoint: "mixed",
+      errors: [refused],
+      error_count: 1,
+    });
+    throw new ApiError("backend_unavailable", "the batch could not be queued; retry later", { batch: job.id }, { cause: error });
   }
+  return describeBatch({ job, chunks: new Map() });
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ApiError } from "../errors/api-error";
 import { describeFirstIssue } from "../errors/describe-issue";
+import { getTask } from "../prompts/registry";
 import { parseBatchItem, type BatchItem, type ParsedItem } from "./run-item";
 
 /** A request line that can run: the validated item, and which endpoint's response shape it wants. */
@@ -65,6 +66,34 @@ export function parseBatchLine(text: string): ValidLine | InvalidLine {
   const item = toItem(line.data.url, line.data.body);
   if ("code" in item) return invalid(customId, item.code, item.message);
   return { ok: true, customId: line.data.custom_id, url: line.data.url, item };
+}
+
+/**
+ * Checks one line as it is read from an input file: not over the line
+ * limit (`text` absent), valid, and naming the job's endpoint when the job
+ * has one. The validator and the chunk runner both judge lines here, so
+ * they agree on every line.
+ *
+ * @example
+ * checkBatchLine(undefined, "/v1/completions"); // { ok: false, customId: null, code: "line_too_long", … }
+ */
+export function checkBatchLine(text: string | undefined, endpoint: string | null): ValidLine | InvalidLine {
+  if (text === undefined) return invalid(null, "line_too_long", "the line is longer than MAX_BODY_BYTES, the limit of one request body");
+  const parsed = parseBatchLine(text);
+  if (!parsed.ok || endpoint === null || parsed.url === endpoint) return parsed;
+  return invalid(parsed.customId, "invalid_url", `url '${parsed.url}' differs from the batch's endpoint '${endpoint}'`);
+}
+
+/**
+ * Whether a batch may name this endpoint: `/v1/completions` or a known task's URL.
+ *
+ * @example
+ * isBatchEndpoint("/v1/tasks/answer"); // true
+ */
+export function isBatchEndpoint(url: string): boolean {
+  if (url === "/v1/completions") return true;
+  const taskName = TASK_URL.exec(url)?.[1];
+  return taskName !== undefined && getTask(taskName) !== undefined;
 }
 
 function toItem(url: string, body: Record<string, unknown>): ParsedItem | { code: string; message: string } {

@@ -1,4 +1,4 @@
-import type { AsyncBatchSettings, BatchChunkMessage } from "../batch/batch-types";
+import type { AsyncBatchSettings, BatchMessage } from "../batch/batch-types";
 import type { SyncBatchSettings } from "../batch/run-sync-batch";
 import type { PipelineSettings } from "../pipeline/create-pipeline-deps";
 
@@ -45,14 +45,18 @@ export interface Env {
   BATCH_CONCURRENCY?: string;
   /** Backend HTTP calls one sync batch may make (Workers allow 1,000 subrequests per invocation on paid plans). */
   BATCH_MAX_SUBREQUESTS?: string;
-  /** Async batches (`POST /v1/batches`): JSONL input, job records and outputs. */
+  /** Files and async batches (`/v1/files`, `/v1/batches`): uploads, job records and outputs. */
   BATCHES?: R2Bucket;
-  /** Async batches: chunks of a job's lines, consumed by this Worker's `queue` handler. */
-  BATCH_QUEUE?: Queue<BatchChunkMessage>;
+  /** Async batches: validation and chunk messages, consumed by this Worker's `queue` handler. */
+  BATCH_QUEUE?: Queue<BatchMessage>;
   /** Async batches: most lines per job, lines per queue message, lines run at once per message. */
   BATCH_MAX_LINES?: string;
   BATCH_CHUNK_LINES?: string;
   BATCH_CHUNK_CONCURRENCY?: string;
+  /** Largest upload (`POST /v1/files`, a JSONL `POST /v1/batches`) in bytes; default 200 MB, as OpenAI's Batch API. */
+  BATCH_MAX_BYTES?: string;
+  /** Fault injection for tests and benches: a chunk's first delivery throws after this many lines ran. Unset in production. */
+  BATCH_FAULT_CRASH_AFTER_LINES?: string;
   /** Secret: comma-separated SHA-256 hex digests of the accepted API keys (`npm run key:new`); unset, /v1 is open. */
   API_KEYS?: string;
   /** Workers Rate Limiting binding (`[[ratelimits]]`), counted per key digest or client IP; absent, nothing is limited. */

@@ -41,7 +41,10 @@ const varsSchema = z.object({
   BATCH_CONCURRENCY: intVar(64),
   BATCH_MAX_SUBREQUESTS: intVar(900),
   BATCH_MAX_LINES: intVar(50_000),
-  BATCH_CHUNK_LINES: intVar(50),
+  // A chunk's failed-line bitmap rides in its R2 custom metadata (2 KiB in all).
+  BATCH_CHUNK_LINES: intVar(50).refine((lines) => lines <= 4096, "must be at most 4096"),
+  BATCH_MAX_BYTES: intVar(200 * 1024 * 1024),
+  BATCH_FAULT_CRASH_AFTER_LINES: z.coerce.number().int().positive().optional(),
   BATCH_CHUNK_CONCURRENCY: intVar(8),
   API_KEYS: z.string().optional(),
   // Cloudflare's rate limiter knows only these two periods.
@@ -113,6 +116,9 @@ export function loadConfig(env: Env): Config {
       maxLines: vars.BATCH_MAX_LINES,
       chunkLines: vars.BATCH_CHUNK_LINES,
       concurrency: vars.BATCH_CHUNK_CONCURRENCY,
+      maxBytes: vars.BATCH_MAX_BYTES,
+      maxLineBytes: vars.MAX_BODY_BYTES,
+      crashAfterLines: vars.BATCH_FAULT_CRASH_AFTER_LINES,
     },
     maxBodyBytes: vars.MAX_BODY_BYTES,
     maxCandidates: vars.MAX_CANDIDATES,

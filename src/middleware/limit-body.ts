@@ -3,16 +3,24 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../config/env";
 import { ApiError } from "../errors/api-error";
 
+/** Multipart framing around an upload's bytes: boundaries and part headers. */
+const MULTIPART_SLACK = 64 * 1024;
+
 /**
- * Rejects bodies over the configured `MAX_BODY_BYTES` with a 413 before they
- * are parsed; the limit is read per request because it is a binding.
+ * Rejects bodies over the configured limit with a 413 before they are
+ * parsed: `MAX_BODY_BYTES`, except for uploads (`POST /v1/files` and JSONL
+ * `POST /v1/batches`), which stream into R2 under `BATCH_MAX_BYTES`. The
+ * limits are read per request because they are bindings.
  *
  * @example
  * app.use("/v1/*", limitBody());
  */
 export function limitBody(): MiddlewareHandler<AppEnv> {
   return (c, next) => {
-    const maxSize = c.var.config.maxBodyBytes;
+    const { config } = c.var;
+    const maxSize = isUpload(c.req.method, c.req.path, c.req.header("content-type"))
+      ? config.asyncBatch.maxBytes + MULTIPART_SLACK
+      : config.maxBodyBytes;
     return bodyLimit({
       maxSize,
       onError: () => {
@@ -20,4 +28,11 @@ export function limitBody(): MiddlewareHandler<AppEnv> {
       },
     })(c, next);
   };
+}
+
+function isUpload(method: string, path: string, contentType: string | undefined): boolean {
+  if (method !== "POST") return false;
+  if (path === "/v1/files") return true;
+  const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
+  return path === "/v1/batches" && mediaType !== "application/json";
 }

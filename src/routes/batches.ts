@@ -1,40 +1,60 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { createBatch } from "../batch/create-batch";
-import { cancelBatch, getBatch, readBatchOutput } from "../batch/manage-batch";
+import { createBatch, type CreateBatchRequest } from "../batch/create-batch";
+import { cancelBatch, getBatch, listBatches, readBatchOutput } from "../batch/manage-batch";
 import type { AppEnv } from "../config/env";
 import { ApiError } from "../errors/api-error";
-import { cancelBatchRoute, createBatchRoute, getBatchOutputRoute, getBatchRoute } from "./batches-schemas";
+import { describeFirstIssue } from "../errors/describe-issue";
+import { storeBatchInput } from "../files/upload-file";
+import { z } from "zod";
+import {
+  cancelBatchRoute,
+  createBatchBodySchema,
+  createBatchRoute,
+  getBatchOutputRoute,
+  getBatchRoute,
+  listBatchesRoute,
+} from "./batches-schemas";
 
 const JSONL_TYPES = ["application/jsonl", "application/x-ndjson", "text/plain"];
 const jsonFormSchema = z.object({ input: z.string() });
 
 /**
- * Mounts the async batch API (OpenAI Batch format): `POST /v1/batches`,
- * `GET /v1/batches/{id}`, `GET /v1/batches/{id}/output` and
- * `POST /v1/batches/{id}/cancel`. The work runs in the queue consumer.
+ * Mounts OpenAI's Batch API: `POST /v1/batches` (from an uploaded file, or
+ * JSONL in the body as a shortcut), `GET /v1/batches` (paged),
+ * `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`, and
+ * `GET /v1/batches/{id}/output` (every line in input order). The work runs
+ * in the queue consumer.
  *
  * @example
  * registerBatchesRoutes(app);
  */
 export function registerBatchesRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(createBatchRoute, async (c) => c.json(await createBatch(await readJsonl(c), c.var.config.asyncBatch), 200));
+  app.openapi(createBatchRoute, async (c) => c.json(await createBatch(await readCreateRequest(c), c.var.config.asyncBatch), 200));
+  app.openapi(listBatchesRoute, async (c) => c.json(await listBatches(c.var.config.asyncBatch, c.req.valid("query")), 200));
   app.openapi(getBatchRoute, async (c) => c.json(await getBatch(c.var.config.asyncBatch, c.req.valid("param").id), 200));
   app.openapi(cancelBatchRoute, async (c) => c.json(await cancelBatch(c.var.config.asyncBatch, c.req.valid("param").id), 200));
   app.openapi(getBatchOutputRoute, async (c) => {
     const output = await readBatchOutput(c.var.config.asyncBatch, c.req.valid("param").id, c.req.valid("query").partial === "true");
-    // zod-openapi types `application/jsonl` as a JSON response; the body is JSONL text.
+    // zod-openapi types `application/jsonl` as a JSON response; the body is a JSONL byte stream.
     return new Response(output, { status: 200, headers: { "content-type": "application/jsonl" } }) as never;
   });
 }
 
-/** The JSONL text of a create request: the body itself, or `input` of the JSON form. */
-async function readJsonl(c: Context<AppEnv>): Promise<string> {
+/** OpenAI's `{ input_file_id, endpoint, completion_window }`, or JSONL (raw, or as `input`) stored as a file first. */
+async function readCreateRequest(c: Context<AppEnv>): Promise<CreateBatchRequest> {
+  const settings = c.var.config.asyncBatch;
   const type = (c.req.header("content-type") ?? "text/plain").split(";")[0]?.trim().toLowerCase() ?? "";
-  // Decoded by hand: workerd warns when .text() reads a content type it does not know as text.
-  if (JSONL_TYPES.includes(type)) return new TextDecoder().decode(await c.req.arrayBuffer());
+  const shortcut = { endpoint: null, completionWindow: "24h" as const, metadata: null };
+  if (JSONL_TYPES.includes(type)) {
+    const body = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+    return { ...shortcut, inputFileId: (await storeBatchInput(settings, body, "batch.jsonl")).id };
+  }
   if (type !== "application/json") {
-    throw new ApiError("unsupported_media_type", `send JSONL as ${JSONL_TYPES.join(", ")}, or JSON { "input": "<jsonl>" }`);
+    throw new ApiError(
+      "unsupported_media_type",
+      `send JSON { "input_file_id", "endpoint", "completion_window" }, or JSONL as ${JSONL_TYPES.join(", ")}`,
+    );
   }
   let json: unknown;
   try {
@@ -42,7 +62,14 @@ async function readJsonl(c: Context<AppEnv>): Promise<string> {
   } catch {
     throw new ApiError("invalid_json", "malformed JSON body");
   }
-  const parsed = jsonFormSchema.safeParse(json);
-  if (!parsed.success) throw new ApiError("invalid_request", "input: a JSONL string is required", { path: ["input"] });
-  return parsed.data.input;
+  const form = jsonFormSchema.safeParse(json);
+  if (form.success)
+    return { ...shortcut, inputFileId: (await storeBatchInput(settings, [new TextEncoder().encode(form.data.input)], "batch.jsonl")).id };
+  const parsed = createBatchBodySchema.safeParse(json);
+  if (!parsed.success) {
+    const { path, message } = describeFirstIssue(parsed.error);
+    throw new ApiError("invalid_request", message, { path }, { param: path.join(".") || undefined });
+  }
+  const { input_file_id, endpoint, completion_window, metadata } = parsed.data;
+  return { inputFileId: input_file_id, endpoint, completionWindow: completion_window, metadata: metadata ?? null };
 }

@@ -1,6 +1,7 @@
 import { requireBucket } from "../batch/batch-store";
-import { chunkMessageSchema } from "../batch/batch-types";
+import { batchMessageSchema } from "../batch/batch-types";
 import { failChunk, processChunk } from "../batch/process-chunk";
+import { validateBatch } from "../batch/validate-batch";
 import type { Env } from "../config/env";
 import { loadConfig } from "../config/load-config";
 import { describeError } from "../middleware/handle-error";
@@ -10,34 +11,41 @@ import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
 export const DEAD_LETTER_QUEUE = "zeroshot-batches-dlq";
 
 /**
- * The Worker's `queue` handler: runs the chunks of `zeroshot-batches`, or
- * turns dead chunks from the dead-letter queue into error lines. Each
- * message is acked after its output object is written and retried on any
- * failure; after `max_retries` the queue moves it to the dead-letter queue.
+ * The Worker's `queue` handler: validates new jobs and runs the chunks of
+ * `zeroshot-batches`, or turns dead chunks from the dead-letter queue into
+ * error lines. Each message is acked once its work is written and retried
+ * on any failure; after `max_retries` the queue moves it to the
+ * dead-letter queue.
  *
  * @example
  * export default { fetch, queue: (batch, env) => consumeBatchQueue(batch, env) };
  */
 export async function consumeBatchQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const config = loadConfig(env);
-  const bucket = requireBucket(config.asyncBatch);
+  const settings = config.asyncBatch;
+  const bucket = requireBucket(settings);
   const deps = { pipeline: createPipelineDeps(config), describeError };
   const deadLetters = batch.queue === DEAD_LETTER_QUEUE;
   await Promise.all(
     batch.messages.map(async (message) => {
-      const parsed = chunkMessageSchema.safeParse(message.body);
+      const parsed = batchMessageSchema.safeParse(message.body);
       if (!parsed.success) {
         // Redelivering a malformed message cannot fix it.
         console.error("dropping a malformed batch message", message.id, parsed.error.message);
         message.ack();
         return;
       }
+      const work = parsed.data;
       try {
-        if (deadLetters) await failChunk(bucket, parsed.data);
-        else await processChunk(bucket, parsed.data, deps, config.asyncBatch.concurrency);
+        if (work.kind === "validate") await validateBatch(bucket, work.batchId, settings);
+        else if (deadLetters) await failChunk(bucket, work, settings);
+        else await processChunk(bucket, work, deps, settings, { attempts: message.attempts });
         message.ack();
       } catch (error) {
-        console.error(`batch ${parsed.data.batchId} chunk ${parsed.data.chunk} failed (attempt ${message.attempts})`, error);
+        console.error(
+          `batch ${work.batchId} ${work.kind === "chunk" ? `chunk ${work.chunk}` : "validation"} failed (attempt ${message.attempts})`,
+          error,
+        );
         message.retry();
       }
     }),

@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import type { BatchChunkMessage } from "../../src/batch/batch-types";
+import type { BatchMessage } from "../../src/batch/batch-types";
 import type { Env } from "../../src/config/env";
 import worker from "../../src/index";
 
@@ -85,43 +85,67 @@ export async function waitForBatch(id: string, timeoutMs = 60_000): Promise<any>
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { body } = await call("GET", `/v1/batches/${id}`);
-    if (body.output_ready || Date.now() > deadline) return body;
+    if (body.output_ready || body.status === "failed" || Date.now() > deadline) return body;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
 /**
  * A producer binding that keeps messages instead of queueing them, so a
- * test delivers chunks itself, in the order and as often as it wants.
+ * test delivers them itself, in the order and as often as it wants.
  *
  * @example
  * const queue = captureQueue(); await createBatch(lines, { BATCH_QUEUE: queue.binding });
  */
-export function captureQueue(): { binding: Queue<BatchChunkMessage>; messages: BatchChunkMessage[] } {
-  const messages: BatchChunkMessage[] = [];
+export function captureQueue(): { binding: Queue<BatchMessage>; messages: BatchMessage[] } {
+  const messages: BatchMessage[] = [];
   const binding = {
-    send: async (body: BatchChunkMessage) => void messages.push(body),
-    sendBatch: async (batch: Iterable<{ body: BatchChunkMessage }>) => void messages.push(...[...batch].map((m) => m.body)),
-  } as unknown as Queue<BatchChunkMessage>;
+    send: async (body: BatchMessage) => void messages.push(body),
+    sendBatch: async (batch: Iterable<{ body: BatchMessage }>) => void messages.push(...[...batch].map((m) => m.body)),
+  } as unknown as Queue<BatchMessage>;
   return { binding, messages };
 }
 
 /**
- * Delivers chunk messages to the Worker's `queue` handler and reports which
- * were acked and which retried.
+ * Delivers messages to the Worker's `queue` handler (as delivery number
+ * `attempts`) and reports which were acked and which retried.
  *
  * @example
  * const result = await deliver([message]);
  */
-export async function deliver(messages: BatchChunkMessage[], options: { queue?: string; bindings?: Partial<Env> } = {}) {
-  const batch = createMessageBatch<BatchChunkMessage>(
+export async function deliver(messages: BatchMessage[], options: { queue?: string; bindings?: Partial<Env>; attempts?: number } = {}) {
+  const batch = createMessageBatch<BatchMessage>(
     options.queue ?? "zeroshot-batches",
-    messages.map((body, index) => ({ id: `m-${body.chunk}-${index}`, timestamp: new Date(), attempts: 1, body })),
+    messages.map((body, index) => ({
+      id: `m-${body.kind === "chunk" ? body.chunk : "v"}-${index}`,
+      timestamp: new Date(),
+      attempts: options.attempts ?? 1,
+      body,
+    })),
   );
   const ctx = createExecutionContext();
   await worker.queue(batch, { ...testEnv, ...options.bindings });
   const result = await getQueueResult(batch, ctx);
   return { acked: result.explicitAcks as string[], retried: (result.retryMessages as { msgId: string }[]).map((m) => m.msgId) };
+}
+
+/**
+ * Creates a job with a capturing queue and runs its validation, so the
+ * test holds the chunk messages and delivers them itself.
+ *
+ * @example
+ * const { id, chunks } = await createCaptured(lines, 2);
+ */
+export async function createCaptured(lines: string[], chunkLines = 2, vars: Partial<Env> = {}) {
+  const queue = captureQueue();
+  const bindings = { BATCH_QUEUE: queue.binding, BATCH_CHUNK_LINES: String(chunkLines), ...vars };
+  const created = await createBatch(lines, bindings);
+  expect(created.status).toBe(200);
+  expect(queue.messages).toEqual([{ kind: "validate", batchId: created.body.id }]);
+  const validate = queue.messages.splice(0);
+  expect((await deliver(validate, { bindings })).acked).toHaveLength(1);
+  const chunks = queue.messages.splice(0).filter((message) => message.kind === "chunk");
+  return { id: created.body.id as string, chunks, bindings };
 }
 
 async function send(request: Request, bindings?: Partial<Env>): Promise<Reply> {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../src/config/env";
 import { uniqueMarker } from "../support/stub-control";
-import { answerLine, call, captureQueue, createBatch, deliver, readOutput, testEnv } from "./batch-client";
-
-/** Jobs created with a capturing queue: the test delivers their chunks to the queue handler itself. */
-async function createCaptured(lines: string[], chunkLines = 2) {
-  const queue = captureQueue();
-  const created = await createBatch(lines, { BATCH_QUEUE: queue.binding, BATCH_CHUNK_LINES: String(chunkLines) });
-  expect(created.status).toBe(200);
-  return { id: created.body.id as string, messages: queue.messages };
-}
+import { answerLine, call, createCaptured, deliver, readOutput, testEnv } from "./batch-client";
 
 /** The real bucket, except that the first `put` of a chunk output throws, as a failing R2 write would. */
 function failFirstOutputWrite(): Partial<Env> {
@@ -18,7 +10,8 @@ function failFirstOutputWrite(): Partial<Env> {
   const flaky = new Proxy(bucket, {
     get(target, prop) {
       if (prop === "put" && !failed) {
-        return async () => {
+        return async (key: string, ...rest: unknown[]) => {
+          if (!key.includes("/output/")) return (target.put as (...args: unknown[]) => unknown)(key, ...rest);
           failed = true;
           throw new Error("injected R2 failure");
         };
@@ -30,40 +23,67 @@ function failFirstOutputWrite(): Partial<Env> {
   return { BATCHES: flaky };
 }
 
+const outcome = (line: any) => [line.custom_id, line.error?.code ?? line.response.status_code];
+
 describe("the batch queue consumer", () => {
-  it("splits a job into chunk messages of BATCH_CHUNK_LINES lines", async () => {
-    const { id, messages } = await createCaptured([1, 2, 3, 4, 5].map((i) => answerLine(`s-${i}`, `Q${i}?`)));
-    expect(messages).toEqual([
-      { batchId: id, chunk: 0, firstLine: 0, lineCount: 2 },
-      { batchId: id, chunk: 1, firstLine: 2, lineCount: 2 },
-      { batchId: id, chunk: 2, firstLine: 4, lineCount: 1 },
+  it("validates a job once and cuts it into chunks of BATCH_CHUNK_LINES lines with their byte ranges", async () => {
+    const lines = [1, 2, 3, 4, 5].map((i) => answerLine(`s-${i}`, `Q${i}?`));
+    const { id, chunks } = await createCaptured(lines);
+    const starts = lines.map((_, i) => lines.slice(0, i).reduce((sum, line) => sum + new TextEncoder().encode(line).byteLength + 1, 0));
+    const size = (i: number) => new TextEncoder().encode(lines[i]!).byteLength + 1;
+    expect(chunks).toEqual([
+      { kind: "chunk", batchId: id, chunk: 0, firstLine: 0, lineCount: 2, offset: 0, length: size(0) + size(1), duplicates: [] },
+      { kind: "chunk", batchId: id, chunk: 1, firstLine: 2, lineCount: 2, offset: starts[2], length: size(2) + size(3), duplicates: [] },
+      { kind: "chunk", batchId: id, chunk: 2, firstLine: 4, lineCount: 1, offset: starts[4], length: size(4), duplicates: [] },
+    ]);
+    expect((await call("GET", `/v1/batches/${id}`)).body).toMatchObject({ status: "in_progress", request_counts: { total: 5 } });
+  });
+
+  it("a chunk reads only its byte range: the middle chunk alone answers its own lines", async () => {
+    const { id, chunks } = await createCaptured([1, 2, 3, 4, 5, 6].map((i) => answerLine(`r-${i}`, `Q${i}?`)));
+    await deliver([chunks[1]!]);
+    expect((await readOutput(id, "?partial=true")).map(outcome)).toEqual([
+      ["r-3", 200],
+      ["r-4", 200],
     ]);
   });
 
-  it("retries a chunk whose output write failed, and the retry leaves no duplicate or missing line", async () => {
+  it("a consumer that crashes midway through a chunk is redelivered, and every line has exactly one output line", async () => {
     const marker = uniqueMarker("crash");
-    const lines = [1, 2, 3, 4].map((i) => answerLine(`c-${i}`, `Q${i} ${marker}?`));
-    const { id, messages } = await createCaptured(lines);
-    const [first, second] = messages as [(typeof messages)[0], (typeof messages)[0]];
+    const lines = [1, 2, 3, 4, 5, 6].map((i) => answerLine(`k-${i}`, `Q${i} ${marker}?`));
+    const { id, chunks, bindings } = await createCaptured(lines, 3);
+    const crashing = { ...bindings, BATCH_FAULT_CRASH_AFTER_LINES: "2" };
 
-    const crashed = await deliver([first], { bindings: failFirstOutputWrite() });
-    expect(crashed).toEqual({ acked: [], retried: ["m-0-0"] });
+    const first = await deliver(chunks, { bindings: crashing, attempts: 1 });
+    expect(first).toEqual({ acked: [], retried: ["m-0-0", "m-1-1"] });
     expect((await call("GET", `/v1/batches/${id}`)).body).toMatchObject({ status: "in_progress", request_counts: { completed: 0 } });
 
-    expect((await deliver([first, second])).acked).toHaveLength(2);
-    // A redelivery of an already written chunk (at-least-once delivery) replaces its object.
-    expect((await deliver([first])).acked).toEqual(["m-0-0"]);
+    // The redelivery (attempt 2) is not crashed; a third delivery of a written chunk changes nothing.
+    expect((await deliver(chunks, { bindings: crashing, attempts: 2 })).acked).toHaveLength(2);
+    const before = await readOutput(id);
+    expect((await deliver([chunks[0]!], { attempts: 3 })).acked).toEqual(["m-0-0"]);
+    expect(await readOutput(id)).toEqual(before);
 
-    const batch = (await call("GET", `/v1/batches/${id}`)).body;
-    expect(batch).toMatchObject({ status: "completed", request_counts: { total: 4, completed: 4, failed: 0 } });
-    const output = await readOutput(id);
-    expect(output.map((line) => line.custom_id)).toEqual(["c-1", "c-2", "c-3", "c-4"]);
-    expect(output.every((line) => line.response.status_code === 200)).toBe(true);
+    expect(before.map(outcome)).toEqual(lines.map((_, i) => [`k-${i + 1}`, 200]));
+    expect((await call("GET", `/v1/batches/${id}`)).body).toMatchObject({
+      status: "completed",
+      request_counts: { total: 6, completed: 6, failed: 0 },
+    });
+  });
+
+  it("retries a chunk whose output write failed", async () => {
+    const { id, chunks } = await createCaptured([1, 2].map((i) => answerLine(`w-${i}`, `Q${i}?`)));
+    expect(await deliver(chunks, { bindings: failFirstOutputWrite() })).toEqual({ acked: [], retried: ["m-0-0"] });
+    expect((await deliver(chunks)).acked).toEqual(["m-0-0"]);
+    expect((await readOutput(id)).map(outcome)).toEqual([
+      ["w-1", 200],
+      ["w-2", 200],
+    ]);
   });
 
   it("answers 409 for the output of an unfinished job unless ?partial=true", async () => {
-    const { id, messages } = await createCaptured([1, 2, 3].map((i) => answerLine(`p-${i}`, `Q${i}?`)));
-    await deliver([messages[1]!]);
+    const { id, chunks } = await createCaptured([1, 2, 3].map((i) => answerLine(`p-${i}`, `Q${i}?`)));
+    await deliver([chunks[1]!]);
     const reply = await call("GET", `/v1/batches/${id}/output`);
     expect(reply.status).toBe(409);
     expect(reply.body.error.type).toBe("conflict");
@@ -72,18 +92,19 @@ describe("the batch queue consumer", () => {
 
   it("turns the lines of chunks not yet run into batch_cancelled error lines after a cancel", async () => {
     const lines = [1, 2, 3, 4, 5, 6].map((i) => answerLine(`x-${i}`, `Q${i}?`));
-    const { id, messages } = await createCaptured(lines);
-    await deliver([messages[0]!]);
+    const { id, chunks } = await createCaptured(lines);
+    await deliver([chunks[0]!]);
 
     const cancelled = await call("POST", `/v1/batches/${id}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: "cancelling", request_counts: { total: 6, completed: 2 } });
-    await deliver(messages.slice(1));
+    expect(cancelled.body.cancelling_at).toBeGreaterThan(0);
+    await deliver(chunks.slice(1));
 
     const batch = (await call("GET", `/v1/batches/${id}`)).body;
     expect(batch).toMatchObject({ status: "cancelled", output_ready: true, request_counts: { total: 6, completed: 2, failed: 4 } });
-    const output = await readOutput(id);
-    expect(output.map((line) => [line.custom_id, line.error?.code ?? line.response.status_code])).toEqual([
+    expect(batch.cancelled_at).toBeGreaterThan(0);
+    expect((await readOutput(id)).map(outcome)).toEqual([
       ["x-1", 200],
       ["x-2", 200],
       ["x-3", "batch_cancelled"],
@@ -94,15 +115,24 @@ describe("the batch queue consumer", () => {
     expect((await call("POST", `/v1/batches/${id}/cancel`)).body.status).toBe("cancelled");
   });
 
+  it("writes batch_expired lines for chunks that run after the completion window", async () => {
+    const { id, chunks } = await createCaptured([answerLine("e-1", "Q1?")]);
+    const job = (await testEnv.BATCHES!.get(`batches/${id}/job.json`))!;
+    const record = await job.json<{ expires_at: number }>();
+    await testEnv.BATCHES!.put(`batches/${id}/job.json`, JSON.stringify({ ...record, expires_at: record.expires_at - 2 * 24 * 3600 }));
+    await deliver(chunks);
+    expect((await call("GET", `/v1/batches/${id}`)).body).toMatchObject({ status: "expired", request_counts: { failed: 1 } });
+    expect((await readOutput(id)).map(outcome)).toEqual([["e-1", "batch_expired"]]);
+  });
+
   it("writes chunk_failed lines for a dead-lettered chunk, keeping validation errors and any written output", async () => {
     const lines = [answerLine("d-1", "Q1?"), "{oops", answerLine("d-3", "Q3?"), answerLine("d-4", "Q4?")];
-    const { id, messages } = await createCaptured(lines);
-    await deliver([messages[1]!]);
-    const dead = await deliver(messages, { queue: "zeroshot-batches-dlq" });
+    const { id, chunks } = await createCaptured(lines);
+    await deliver([chunks[1]!]);
+    const dead = await deliver(chunks, { queue: "zeroshot-batches-dlq" });
     expect(dead.acked).toHaveLength(2);
 
-    const output = await readOutput(id);
-    expect(output.map((line) => [line.custom_id, line.error?.code ?? line.response.status_code])).toEqual([
+    expect((await readOutput(id)).map(outcome)).toEqual([
       ["d-1", "chunk_failed"],
       [null, "invalid_json"],
       ["d-3", 200],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { uniqueMarker } from "../support/stub-control";
-import { answerLine, call, createBatch, readOutput, waitForBatch } from "../batch/batch-client";
+import { answerLine, call, createBatch, createCaptured, deliver, readOutput, waitForBatch } from "../batch/batch-client";
 
 // End to end in workerd: POST /v1/batches → miniflare's real queue → the Worker's queue handler → R2.
 describe("async batches (OpenAI Batch format)", () => {
@@ -11,16 +11,26 @@ describe("async batches (OpenAI Batch format)", () => {
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({
       object: "batch",
-      endpoint: "/v1/tasks/answer",
-      status: "in_progress",
-      request_counts: { total: 1000, completed: 0, failed: 0 },
+      status: "validating",
+      completion_window: "24h",
+      request_counts: { total: 0, completed: 0, failed: 0 },
       output_ready: false,
+      output_file_id: null,
+      errors: null,
     });
     expect(created.body.id).toMatch(/^batch_[0-9a-f]{32}$/);
-    expect(created.body.errors).toBeUndefined();
+    expect(created.body.input_file_id).toMatch(/^file-[0-9a-f]{32}$/);
 
     const done = await waitForBatch(created.body.id, 90_000);
-    expect(done).toMatchObject({ status: "completed", output_ready: true, request_counts: { total: 1000, completed: 1000, failed: 0 } });
+    expect(done).toMatchObject({
+      status: "completed",
+      endpoint: "/v1/tasks/answer",
+      output_ready: true,
+      request_counts: { total: 1000, completed: 1000, failed: 0 },
+      error_file_id: null,
+    });
+    expect(done.output_file_id).toMatch(/^file-out-[0-9a-f]{32}$/);
+    expect(done.completed_at).toBeGreaterThanOrEqual(done.in_progress_at);
     const output = await readOutput(created.body.id);
     expect(output).toHaveLength(1000);
     expect(output.map((line) => line.custom_id)).toEqual(lines.map((_, i) => `req-${i}`));
@@ -48,8 +58,9 @@ describe("async batches (OpenAI Batch format)", () => {
     ];
     const created = await createBatch(lines);
     expect(created.status).toBe(200);
-    expect(created.body.endpoint).toBe("mixed");
-    expect(created.body.errors.data.map((error: any) => [error.line, error.code])).toEqual([
+    const done = await waitForBatch(created.body.id);
+    expect(done).toMatchObject({ status: "completed", endpoint: "mixed", request_counts: { total: 8, completed: 2, failed: 6 } });
+    expect(done.errors.data.map((error: any) => [error.line, error.code])).toEqual([
       [2, "invalid_json"],
       [3, "unknown_task"],
       [4, "invalid_request"],
@@ -57,9 +68,6 @@ describe("async batches (OpenAI Batch format)", () => {
       [7, "invalid_url"],
       [8, "invalid_request"],
     ]);
-
-    const done = await waitForBatch(created.body.id);
-    expect(done).toMatchObject({ status: "completed", request_counts: { total: 8, completed: 2, failed: 6 } });
     const output = await readOutput(created.body.id);
     expect(output.map((line) => [line.custom_id, line.error?.code ?? line.response.status_code])).toEqual([
       ["ok-1", 200],
@@ -81,24 +89,43 @@ describe("async batches (OpenAI Batch format)", () => {
     expect(output[1].response).toBeNull();
   });
 
-  it("rejects more lines than BATCH_MAX_LINES with a 413, and accepts the JSON form", async () => {
+  it("fails a job over BATCH_MAX_LINES at validation, and accepts the JSON form", async () => {
     const lines = [1, 2, 3, 4].map((i) => answerLine(`l-${i}`, `Q${i}?`));
-    const reply = await call("POST", "/v1/batches", { BATCH_MAX_LINES: "3" }, { input: lines.join("\n") });
-    expect(reply.status).toBe(413);
-    expect(reply.body.error.type).toBe("payload_too_large");
-    const accepted = await call(
-      "POST",
-      "/v1/batches",
-      { BATCH_MAX_LINES: "4", BATCH_QUEUE: { sendBatch: async () => {} } as never },
-      { input: lines.join("\n") },
-    );
+    const refused = await createCaptured(lines, 2, { BATCH_MAX_LINES: "3" });
+    expect(refused.chunks).toEqual([]);
+    const failed = (await call("GET", `/v1/batches/${refused.id}`)).body;
+    expect(failed).toMatchObject({ status: "failed", request_counts: { total: 0 }, output_file_id: null });
+    expect(failed.errors.data).toEqual([expect.objectContaining({ code: "too_many_lines", line: null })]);
+    expect(failed.failed_at).toBeGreaterThan(0);
+
+    const accepted = await call("POST", "/v1/batches", undefined, { input: `${lines.join("\n")}\n\n\n` });
     expect(accepted.status).toBe(200);
-    expect(accepted.body.request_counts.total).toBe(4);
+    // Trailing blank lines are not requests.
+    expect(await waitForBatch(accepted.body.id)).toMatchObject({ status: "completed", request_counts: { total: 4, completed: 4 } });
+  });
+
+  it("takes a JSONL body over MAX_BODY_BYTES, fails over-long lines alone, and refuses a body over BATCH_MAX_BYTES with a 413", async () => {
+    const lines = [answerLine("small", "Small?"), answerLine("big", `Big ${"x".repeat(600)}?`), answerLine("after", "After?")];
+    const { id, chunks, bindings } = await createCaptured(lines, 2, { MAX_BODY_BYTES: "500" });
+    await deliver(chunks, { bindings });
+    const batch = (await call("GET", `/v1/batches/${id}`)).body;
+    expect(batch).toMatchObject({ status: "completed", request_counts: { total: 3, completed: 2, failed: 1 } });
+    expect(batch.errors.data).toEqual([expect.objectContaining({ line: 2, code: "line_too_long" })]);
+    expect((await readOutput(id)).map((line) => [line.custom_id, line.error?.code ?? line.response.status_code])).toEqual([
+      ["small", 200],
+      [null, "line_too_long"],
+      ["after", 200],
+    ]);
+
+    const tooBig = await createBatch(lines, { BATCH_MAX_BYTES: "600" });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.error.type).toBe("payload_too_large");
   });
 
   it("answers an unknown id with a 404 JSON error on every batch route", async () => {
     for (const [method, path] of [
       ["GET", "/v1/batches/batch_0123abcd"],
+      ["GET", "/v1/batches/batch_0123456789abcdef0123456789abcdef"],
       ["GET", "/v1/batches/batch_0123abcd/output"],
       ["POST", "/v1/batches/nope/cancel"],
       // Past R2's 1,024-byte key limit (a 500 before ids were checked): refused before storage is asked.
@@ -115,7 +142,15 @@ describe("async batches (OpenAI Batch format)", () => {
   it("documents the batch routes in /openapi.json", async () => {
     const { body } = await call("GET", "/openapi.json");
     expect(Object.keys(body.paths)).toEqual(
-      expect.arrayContaining(["/v1/batches", "/v1/batches/{id}", "/v1/batches/{id}/output", "/v1/batches/{id}/cancel"]),
+      expect.arrayContaining([
+        "/v1/batches",
+        "/v1/batches/{id}",
+        "/v1/batches/{id}/output",
+        "/v1/batches/{id}/cancel",
+        "/v1/files",
+        "/v1/files/{file_id}",
+        "/v1/files/{file_id}/content",
+      ]),
     );
   });
 });
