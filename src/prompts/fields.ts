@@ -1,5 +1,9 @@
 import { z } from "@hono/zod-openapi";
 
+// JavaScript's `\s` leaves out NEL (U+0085), which Unicode counts as a line break.
+const WHITESPACE_RUN = /[\s\u0085]+/g;
+const LINE_BREAK = /[\n\r\v\f\u0085\u2028\u2029]/;
+
 /**
  * A required text field: a string with at least one non-whitespace character.
  *
@@ -9,13 +13,9 @@ import { z } from "@hono/zod-openapi";
 export function nonEmptyText(description: string) {
   return z
     .string({ error: "must be a string" })
-    .refine((value) => value.trim().length > 0, { message: "must be a non-empty string" })
+    .refine((value) => value.replace(WHITESPACE_RUN, "").length > 0, { message: "must be a non-empty string" })
     .openapi({ description });
 }
-
-// JavaScript's `\s` leaves out NEL (U+0085), which Unicode counts as a line break.
-const WHITESPACE_RUN = /[\s\u0085]+/g;
-const LINE_BREAK = /[\n\r\v\f\u0085\u2028\u2029]/;
 
 /**
  * A field the prompt format writes on one line, kept on one line: every run

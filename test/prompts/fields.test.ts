@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toSingleLine } from "../../src/prompts/fields";
+import { nonEmptyText, toSingleLine } from "../../src/prompts/fields";
 import { LINE_BREAKS } from "../support/build-context";
 
 describe("toSingleLine", () => {
@@ -13,5 +13,13 @@ describe("toSingleLine", () => {
     { text: "\u0085who\u0085", single: "who" },
   ])("keeps other whitespace and trims $text", ({ text, single }) => {
     expect(toSingleLine(text)).toBe(single);
+  });
+});
+
+describe("nonEmptyText", () => {
+  it("refuses text made only of whitespace, NEL included", () => {
+    const field = nonEmptyText("A field.");
+    for (const blank of ["", " \t\n", "\u0085\u0085", "\u2028 "]) expect(field.safeParse(blank).success).toBe(false);
+    expect(field.safeParse("\u0085a").success).toBe(true);
   });
 });
