@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ApiError } from "../errors/api-error";
 import type { ScoreRequest } from "../model/backend";
 import { END_OF_TEXT, type Tokenizer } from "../model/tokenizer";
-import { fitMeasured, inputTooLong, noteTruncation } from "./fit";
+import { countRequest, fitMeasured, inputTooLong, noteTruncation } from "./fit";
 import { nonEmptyText } from "./fields";
 import { TEMPLATE_VERSION, type TaskModule, type Truncation } from "./types";
 
@@ -65,12 +65,6 @@ function splitAtBlank(value: Input): Split {
   // GPT-2 tokens carry their leading space, so the space before the blank belongs to the candidate.
   const gap = head.length < before.length ? " " : "";
   return { prefix: head, toRequests: (prefix) => candidates.map((c) => ({ context: prefix, continuation: gap + c + after })) };
-}
-
-/** Tokens a request takes, whether the backend joins context and continuation or tokenizes them apart. */
-function countRequest(tokenizer: Tokenizer, request: ScoreRequest): number {
-  const apart = tokenizer.count(request.context) + tokenizer.count(request.continuation);
-  return Math.max(apart, tokenizer.count(request.context + request.continuation));
 }
 
 function rank(candidates: readonly string[], logprobs: readonly number[]): Output["ranking"] {

@@ -147,3 +147,15 @@ export function inputTooLong(field: string, contextTokens: number, reservedToken
     { path: [field], contextTokens, reservedTokens },
   );
 }
+
+/**
+ * Tokens a scoring request takes, whether the backend joins context and
+ * continuation or tokenizes them apart.
+ *
+ * @example
+ * countRequest(tokenizer, { context: "The cat sat on the", continuation: " mat." }); // 7
+ */
+export function countRequest(tokenizer: Tokenizer, request: { context: string; continuation: string }): number {
+  const apart = tokenizer.count(request.context) + tokenizer.count(request.continuation);
+  return Math.max(apart, tokenizer.count(request.context + request.continuation));
+}

@@ -1,10 +1,18 @@
 import { z } from "@hono/zod-openapi";
 import { END_OF_TEXT } from "../model/tokenizer";
-import { fitPrompt, inputTooLong, noteTruncation } from "./fit";
+import { countRequest, fitMeasured, fitPrompt, inputTooLong, noteTruncation } from "./fit";
 import { nonEmptyText } from "./fields";
 import { TEMPLATE_VERSION, type BuildContext, type ScorePlan, type TaskModule, type Truncation } from "./types";
 
-const input = z.object({ text: nonEmptyText("The text to score.") }).openapi("ScoreInput");
+const input = z
+  .object({
+    text: nonEmptyText("The text to score."),
+    context: z.string().optional().openapi({
+      description:
+        "Text the scored text follows, conditioned on but not scored (a sliding window's overlap, a passage before its last word). Cut from its start to fit.",
+    }),
+  })
+  .openapi("ScoreInput");
 
 const output = z
   .object({
@@ -26,14 +34,23 @@ function buildPlan(value: Input, ctx: BuildContext): ScorePlan {
   const text = fitPrompt(ctx.tokenizer, value.text, "start", budget, (cut) => END_OF_TEXT + cut);
   if (!text) throw inputTooLong("text", ctx.contextTokens, 1);
   noteTruncation(truncation, "text", text.dropped, "tokens");
-  return { kind: "score", requests: [{ context: END_OF_TEXT, continuation: text.text }], truncation };
+  if (!value.context) return { kind: "score", requests: [{ context: END_OF_TEXT, continuation: text.text }], truncation };
+  // The scored text keeps its room; the context gets what is left, keeping its end, the part next to the text.
+  const measure = (cut: string) => countRequest(ctx.tokenizer, { context: END_OF_TEXT + cut, continuation: text.text });
+  const context = fitMeasured(ctx.tokenizer, value.context, "end", budget, measure, 0) ?? {
+    text: "",
+    dropped: ctx.tokenizer.count(value.context),
+  };
+  noteTruncation(truncation, "context", context.dropped, "tokens");
+  return { kind: "score", requests: [{ context: END_OF_TEXT + context.text, continuation: text.text }], truncation };
 }
 
 /**
  * Language-model scoring (paper, section 3.1): the log-likelihood of every
- * token of the text after `<|endoftext|>`, as lm-evaluation-harness scores
- * rolling log-likelihood, with perplexity and bits per byte. Text past the
- * context window is cut, keeping its start.
+ * token of the text after `<|endoftext|>` and the optional `context`, as
+ * lm-evaluation-harness scores rolling log-likelihood (a window's overlap
+ * goes in `context`), with perplexity and bits per byte. Text past the
+ * context window is cut, keeping its start; then the context, keeping its end.
  *
  * @example
  * scoreTask.build({ text: "The quick brown fox." }, ctx).requests;
@@ -42,7 +59,7 @@ function buildPlan(value: Input, ctx: BuildContext): ScorePlan {
 export const scoreTask: TaskModule<Input, Output> = {
   name: "score",
   description: "Score a text: log-likelihood, perplexity and bits per byte.",
-  template: { id: TEMPLATE_VERSION, source: "paper", format: "<|endoftext|> | {text} (context | scored continuation)" },
+  template: { id: TEMPLATE_VERSION, source: "paper", format: "<|endoftext|>{context} | {text} (context | scored continuation)" },
   input,
   output,
   example: { text: "The Eiffel Tower was completed in 1889 for the World's Fair in Paris." },

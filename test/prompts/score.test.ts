@@ -21,6 +21,24 @@ describe("score build", () => {
     expect(countTokens(request!.context + request!.continuation)).toBe(7);
   });
 
+  it("conditions on a context without scoring it, cutting the context's start to fit", () => {
+    const whole = asScore(scoreTask.build({ text: " over the lazy dog.", context: "The quick brown fox jumps" }, context()));
+    expect(whole.requests).toEqual([{ context: "<|endoftext|>The quick brown fox jumps", continuation: " over the lazy dog." }]);
+    expect(whole.truncation).toEqual([]);
+    // 10 tokens of room (11 less the echo token): end-of-text, the 5 scored tokens, 4 of the context's 5.
+    const cut = asScore(
+      scoreTask.build({ text: " over the lazy dog.", context: "The quick brown fox jumps" }, context({ contextTokens: 11 })),
+    );
+    expect(cut.requests).toEqual([{ context: "<|endoftext|> quick brown fox jumps", continuation: " over the lazy dog." }]);
+    expect(cut.truncation).toEqual([{ field: "context", dropped: 1, unit: "tokens" }]);
+    // No room at all: the context goes, the text stays whole.
+    const gone = asScore(
+      scoreTask.build({ text: " over the lazy dog.", context: "The quick brown fox jumps" }, context({ contextTokens: 7 })),
+    );
+    expect(gone.requests).toEqual([{ context: "<|endoftext|>", continuation: " over the lazy dog." }]);
+    expect(gone.truncation).toEqual([{ field: "context", dropped: 5, unit: "tokens" }]);
+  });
+
   it("rejects a context too small for any of the text", () => {
     expect(thrownBy(() => scoreTask.build({ text: FOX }, context({ contextTokens: 2 })))).toMatchObject({
       type: "input_too_long",

@@ -60,6 +60,20 @@ describe("scoring tasks against a vLLM-compatible server", () => {
     expect(sent?.body).toMatchObject({ prompt: [`<|endoftext|>${text}`], echo: true, logprobs: 1, max_tokens: 1 });
   });
 
+  it("score with a context scores only the text, conditioned on the context", async () => {
+    const marker = uniqueMarker("scx");
+    const context = `${marker} The quick brown fox jumps`;
+    const text = " over the lazy dog.";
+    const reply = await postJson("/v1/tasks/score", { text, context });
+    expect(reply.status).toBe(200);
+    const contextIds = [END_OF_TEXT_ID, ...gpt2Tokenizer.encode(context)];
+    const ids = [...contextIds, ...gpt2Tokenizer.encode(text)];
+    expect(reply.body.output.tokens).toBe(ids.length - contextIds.length);
+    expect(reply.body.output.logprob).toBeCloseTo(expectedLogprob(ids, contextIds.length), 6);
+    const [sent] = await findRequests(stubUrl, marker);
+    expect(sent?.body.prompt).toEqual([`<|endoftext|>${context}${text}`]);
+  });
+
   it("complete skips a predicted stop word and finishes the next best word", async () => {
     const marker = uniqueMarker("lam");
     const text = `${marker} He threw the red`;
