@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ApiError } from "../errors/api-error";
 import type { ScoreRequest } from "../model/backend";
-import { END_OF_TEXT, type Tokenizer } from "../model/tokenizer";
+import { END_OF_TEXT } from "../model/tokenizer";
 import { countRequest, fitMeasured, inputTooLong, noteTruncation } from "./fit";
 import { nonEmptyText } from "./fields";
 import { TEMPLATE_VERSION, type TaskModule, type Truncation } from "./types";
