@@ -4,7 +4,7 @@
  * router under wrangler's dev server (`unstable_dev`, the same workerd and
  * proxy as `wrangler dev`) with GPU_BASE_URL pointing at it.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,15 +36,20 @@ const BACKEND_START_MS = 60_000;
  * await fetch(`${stack.routerUrl}/health`);
  * await stack.stop();
  */
-export async function startRouterStack(vars: Record<string, string>, options: { rateLimit?: boolean } = {}): Promise<RouterStack> {
+export async function startRouterStack(
+  vars: Record<string, string>,
+  options: { rateLimit?: boolean; edgeModelPath?: string } = {},
+): Promise<RouterStack> {
   const backend = await startScriptedBackend();
   const persistTo = mkdtempSync(join(tmpdir(), "router-bench-"));
+  const config = writeBenchConfig(options.rateLimit === true);
   const inspectorPort = await findFreePort();
   try {
     process.env.WRANGLER_SEND_METRICS = "false";
     process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+    if (options.edgeModelPath) seedEdgeModel(config, persistTo, options.edgeModelPath);
     const worker = await unstable_dev("src/index.ts", {
-      config: writeBenchConfig(options.rateLimit === true),
+      config,
       experimental: { disableExperimentalWarning: true },
       vars: { GPU_BASE_URL: backend.url, ...vars },
       persistTo,
@@ -62,15 +67,29 @@ export async function startRouterStack(vars: Record<string, string>, options: { 
         await worker.stop();
         await backend.stop();
         rmSync(persistTo, { recursive: true, force: true });
-        rmSync(BENCH_CONFIG, { force: true });
+        rmSync(config, { force: true });
       },
     };
   } catch (error) {
     await backend.stop();
     rmSync(persistTo, { recursive: true, force: true });
-    rmSync(BENCH_CONFIG, { force: true });
+    rmSync(config, { force: true });
     throw error;
   }
+}
+
+/** Puts an edge model where the dev server's local R2 will find it (`npm run model:seed` does the same for `npm run dev`). */
+function seedEdgeModel(config: string, persistTo: string, modelPath: string): void {
+  const key = readFileSync(config, "utf8").match(/^EDGE_MODEL_KEY = "(.*)"$/m)?.[1];
+  if (!key) throw new Error("wrangler.toml has no EDGE_MODEL_KEY");
+  execFileSync(
+    "npx",
+    ["wrangler", "r2", "object", "put", `zeroshot-models/${key}`, "--file", modelPath, "--local", "--persist-to", persistTo, "-c", config],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    },
+  );
 }
 
 /**
@@ -131,8 +150,8 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Beside wrangler.toml, so its relative paths (main, assets, build) resolve the same. */
-const BENCH_CONFIG = ".wrangler-bench.toml";
+/** Beside wrangler.toml, so its relative paths (main, assets, build) resolve the same; one per stack, as tests start stacks in parallel. */
+const benchConfigPath = () => `.wrangler-bench-${process.pid}-${Math.random().toString(16).slice(2, 10)}.toml`;
 
 /**
  * wrangler.toml for the bench, without the static assets (/docs), which
@@ -149,6 +168,7 @@ function writeBenchConfig(rateLimit: boolean): string {
     ? config.replace(/(name = "RATE_LIMITER"[\s\S]*?simple = \{ limit = )\d+/, "$11000000000")
     : config.replace(/^\[\[ratelimits\]\]\nname = "RATE_LIMITER"\n(?:[^[\n].*\n|\n)*/m, "");
   if (raised === config) throw new Error("wrangler.toml has no RATE_LIMITER binding for the bench to adjust");
-  writeFileSync(BENCH_CONFIG, raised.replace(/^\[assets\]\n(?:[^[\n].*\n|\n)*/m, "").replace(/^\[build\]\n(?:[^[\n].*\n|\n)*/m, ""));
-  return BENCH_CONFIG;
+  const path = benchConfigPath();
+  writeFileSync(path, raised.replace(/^\[assets\]\n(?:[^[\n].*\n|\n)*/m, "").replace(/^\[build\]\n(?:[^[\n].*\n|\n)*/m, ""));
+  return path;
 }
