@@ -7,6 +7,7 @@ import { limitBody } from "./middleware/limit-body";
 import { attachConfig } from "./middleware/attach-config";
 import { rateLimit } from "./middleware/rate-limit";
 import { requireKey } from "./middleware/require-key";
+import { traceRequest } from "./middleware/trace-request";
 import { rejectInvalid } from "./middleware/validation-hook";
 import { registerBatchRoute } from "./routes/batch";
 import { registerBatchesRoutes } from "./routes/batches";
@@ -15,11 +16,12 @@ import { registerCompletions } from "./routes/completions";
 import { registerDocs } from "./routes/docs";
 import { registerFilesRoutes } from "./routes/files";
 import { registerHealth } from "./routes/health";
+import { registerMetrics } from "./routes/metrics";
 import { registerModels } from "./routes/models";
 import { registerTaskRoutes } from "./routes/tasks";
 
 /**
- * The Hono app: configuration, CORS; on /v1 the API key, body limit and rate limit;
+ * The Hono app: configuration, request ids with one log line each, CORS; on /v1 the API key, body limit and rate limit;
  * routes, the OpenAPI document with its interactive reference (/docs) and the one error handler.
  *
  * @example
@@ -28,6 +30,7 @@ import { registerTaskRoutes } from "./routes/tasks";
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
   app.use("*", attachConfig());
+  app.use("*", traceRequest());
   app.use("*", allowCors());
   // Keys first, so a caller without one gets nothing read; the rate limiter last,
   // because it reads a batch's (already bounded) body to count its items.
@@ -42,6 +45,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerBatchesRoutes(app);
   registerCompletions(app);
   registerModels(app);
+  registerMetrics(app);
   registerDocs(app);
   app.notFound((c) => c.json(new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toBody(), 404));
   app.onError(handleError);

@@ -63,6 +63,12 @@ export interface Env {
   RATE_LIMITER?: RateLimit;
   /** The binding's `simple.period` (10 or 60): the binding cannot report it, and 429s send it as Retry-After. */
   RATE_LIMIT_PERIOD_SECONDS?: string;
+  /** `true` puts the prompt in each request's log line; off by default, since prompts are user data. */
+  LOG_PROMPTS?: string;
+  /** Seconds of requests `GET /v1/metrics` summarizes (this isolate's). */
+  METRICS_WINDOW_SECONDS?: string;
+  /** Workers Analytics Engine dataset (`[[analytics_engine_datasets]]`): one data point per /v1 request; absent, none are written. */
+  METRICS?: AnalyticsEngineDataset;
   /** Origins browsers may call the API from: comma-separated (`https://a.example,http://localhost:5173`) or `*`; unset: no CORS headers. */
   CORS_ORIGINS?: string;
 }
@@ -89,11 +95,27 @@ export interface Config extends PipelineSettings {
   rateLimit: RateLimitSettings;
   /** Origins allowed by CORS: `"*"`, a list of exact origins, or none (no CORS headers). */
   corsOrigins: "*" | string[];
+  logPrompts: boolean;
+  metrics?: AnalyticsEngineDataset;
+  metricsWindowSeconds: number;
+}
+
+/** What a handler knows about the run it served, for the request's log line and the metrics (noteRun). */
+export interface RunNote {
+  task?: string;
+  backend?: string;
+  attempts?: Array<{ backend: string; status: string }>;
+  promptTokens?: number;
+  completionTokens?: number;
+  streamed?: boolean;
+  /** Logged only with LOG_PROMPTS=true. */
+  prompt?: string | string[];
 }
 
 /** Hono's type parameter for this app. */
 export interface AppEnv {
   Bindings: Env;
   /** `keyDigest`: the hex digest of the caller's API key, once requireKey accepted it. */
-  Variables: { config: Config; keyDigest?: string };
+  /** `requestId` and `runNote`: see middleware/trace-request.ts. */
+  Variables: { config: Config; keyDigest?: string; requestId?: string; runNote?: RunNote };
 }

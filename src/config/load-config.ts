@@ -53,6 +53,8 @@ const varsSchema = z.object({
     .refine((period) => period === 10 || period === 60, "must be 10 or 60")
     .default(60),
   CORS_ORIGINS: z.string().optional(),
+  LOG_PROMPTS: z.enum(["true", "false"]).default("false"),
+  METRICS_WINDOW_SECONDS: intVar(300),
 });
 
 const DIGEST_PATTERN = /^[0-9a-f]{64}$/i;
@@ -70,7 +72,7 @@ const taskTableSchema = z.partialRecord(
  * loadConfig({ GPU_BASE_URL: "http://127.0.0.1:8000" }).gpu[0]?.model; // "gpt2"
  */
 export function loadConfig(env: Env): Config {
-  const { MODELS: bucket, BATCHES: batches, BATCH_QUEUE: queue, RATE_LIMITER: limiter, ...strings } = env;
+  const { MODELS: bucket, BATCHES: batches, BATCH_QUEUE: queue, RATE_LIMITER: limiter, METRICS: metrics, ...strings } = env;
   const parsed = varsSchema.safeParse(emptyToUndefined(strings));
   if (!parsed.success) throw new ApiError("config_error", `invalid configuration ${describeFirstIssue(parsed.error).message}`);
   const vars = parsed.data;
@@ -125,6 +127,9 @@ export function loadConfig(env: Env): Config {
     keys: { digests: parseApiKeys(vars.API_KEYS) },
     rateLimit: { limiter, periodSeconds: vars.RATE_LIMIT_PERIOD_SECONDS },
     corsOrigins: parseCorsOrigins(vars.CORS_ORIGINS),
+    logPrompts: vars.LOG_PROMPTS === "true",
+    metrics,
+    metricsWindowSeconds: vars.METRICS_WINDOW_SECONDS,
   };
 }
 
@@ -183,7 +188,9 @@ function readSecret(env: Env, name: string): string | undefined {
 }
 
 /** Only string vars reach the schema: R2 buckets, queues and the rate limiter are bindings, not settings. */
-function emptyToUndefined(vars: Omit<Env, "MODELS" | "BATCHES" | "BATCH_QUEUE" | "RATE_LIMITER">): Record<string, string | undefined> {
+function emptyToUndefined(
+  vars: Omit<Env, "MODELS" | "BATCHES" | "BATCH_QUEUE" | "RATE_LIMITER" | "METRICS">,
+): Record<string, string | undefined> {
   return Object.fromEntries(
     Object.entries(vars).map(([key, value]) => [key, typeof value === "string" && value.trim() !== "" ? value : undefined]),
   );

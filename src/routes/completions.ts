@@ -10,6 +10,7 @@ import {
 } from "../api/completion-wire";
 import { errorSchema } from "../api/error-schema";
 import type { AppEnv } from "../config/env";
+import { noteRun } from "../middleware/trace-request";
 import { describeError } from "../middleware/handle-error";
 import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
 import { type CompletionRun, runCompletion } from "../pipeline/run-completion";
@@ -49,8 +50,19 @@ export function registerCompletions(app: OpenAPIHono<AppEnv>): void {
       model: body.model,
     };
     const deps = createPipelineDeps(c.var.config);
+    noteRun(c, { task: "completions", streamed: body.stream === true });
     if (!body.stream) {
       const run = await runCompletion(body.model, toCompletionRequest(body), deps);
+      noteRun(c, {
+        backend: run.backend.id,
+        attempts: run.route.attempts.map(({ backend, status }) => ({ backend, status })),
+        promptTokens: run.result.usage.promptTokens,
+        completionTokens: run.result.usage.completionTokens,
+        prompt:
+          typeof body.prompt === "string" || body.prompt.every((item) => typeof item === "string")
+            ? (body.prompt as string | string[])
+            : JSON.stringify(body.prompt),
+      });
       setRouteHeaders(c, run);
       return c.json(formatCompletion(envelope, run.result), 200);
     }

@@ -3,6 +3,7 @@ import { optionsSchema, toRunOptions, type TaskRequestOptions } from "../api/tas
 import { formatTaskResponse } from "../api/task-response";
 import type { AppEnv } from "../config/env";
 import { ApiError } from "../errors/api-error";
+import { noteRun } from "../middleware/trace-request";
 import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
 import { runTask, type TaskRun } from "../pipeline/run-task";
 import { TASKS, TASK_NAMES } from "../prompts/registry";
@@ -25,15 +26,26 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
     const task = TASKS[name] as TaskModule;
     app.openapi(buildTaskRoute(task), async (c) => {
       const started = Date.now();
+      noteRun(c, { task: task.name });
       // The route's schema has already parsed `options` (defaults applied) when it was sent.
       const { options: sent, ...input } = c.req.valid("json" as never) as { options?: TaskRequestOptions };
       const options: TaskRequestOptions = sent ?? DEFAULT_OPTIONS;
       const header = c.req.header("x-deadline-ms");
       const runOptions = toRunOptions(options, header === undefined ? undefined : parseDeadline(header));
       const deps = createPipelineDeps(c.var.config);
-      if (options.stream)
+      if (options.stream) {
+        noteRun(c, { task: task.name, streamed: true });
         return (await streamTaskRun(task, input, runOptions, deps, { includePrompt: options.include_prompt, started })) as never;
+      }
       const run = await runTask(task, input, runOptions, deps);
+      noteRun(c, {
+        task: task.name,
+        backend: run.backend.id,
+        attempts: run.route.attempts.map(({ backend, status }) => ({ backend, status })),
+        promptTokens: run.usage.promptTokens,
+        completionTokens: run.usage.completionTokens,
+        prompt: run.prompt,
+      });
       c.header("server-timing", describeTimings(run));
       return c.json(formatTaskResponse(task, run, { includePrompt: options.include_prompt, totalMs: Date.now() - started }), 200);
     });
