@@ -1,7 +1,10 @@
 import type { Suite } from "../eval-types";
+import { cnnDmSuite } from "./cnn-dm";
 import { detokenizeWikitext } from "./detokenize";
 import { lambadaSuite } from "./lambada";
 import { createLanguageModelSuite } from "./language-model";
+import { nqSuite } from "./nq";
+import { createWmt14Suite } from "./wmt14";
 
 const WIKITEXT = "https://s3.amazonaws.com/research.metamind.io/wikitext/";
 
@@ -11,6 +14,10 @@ const WIKITEXT = "https://s3.amazonaws.com/research.metamind.io/wikitext/";
  */
 export const SUITES: Record<string, Suite<unknown>> = {
   lambada: lambadaSuite,
+  "cnn-dm": cnnDmSuite,
+  "wmt14-en-fr": createWmt14Suite("en", "fr"),
+  "wmt14-fr-en": createWmt14Suite("fr", "en"),
+  nq: nqSuite,
   wikitext2: createLanguageModelSuite({
     name: "wikitext2",
     unit: "word",
