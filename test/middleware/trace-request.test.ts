@@ -5,7 +5,8 @@ import worker from "../../src/index";
 import { testEnv } from "../batch/batch-client";
 import { uniqueMarker } from "../support/stub-control";
 
-const logLines = (spy: ReturnType<typeof vi.spyOn>) =>
+/** The JSON log lines a console.log spy saw (`any`: tests read arbitrary fields). */
+const logLines = (spy: { mock: { calls: unknown[][] } }): any[] =>
   spy.mock.calls
     .map(([line]) => line)
     .filter((line): line is string => typeof line === "string" && line.startsWith("{"))
