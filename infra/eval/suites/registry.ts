@@ -1,9 +1,14 @@
 import type { Suite } from "../eval-types";
+import { createCbtSuite } from "./cbt";
+import { coqaSuite } from "./coqa";
 import { detokenizeWikitext } from "./detokenize";
 import { lambadaSuite } from "./lambada";
 import { createLanguageModelSuite } from "./language-model";
+import { winogradSuite } from "./winograd";
 
 const WIKITEXT = "https://s3.amazonaws.com/research.metamind.io/wikitext/";
+const CBT =
+  "https://research.fb.com/downloads/babi/ (the Children's Book Test, also the Hugging Face hub's `cbt`): CBTest.tgz → CBTest/data/";
 
 /**
  * Every suite `npm run eval -- --suite NAME` knows, by name. Adding a suite
@@ -11,6 +16,10 @@ const WIKITEXT = "https://s3.amazonaws.com/research.metamind.io/wikitext/";
  */
 export const SUITES: Record<string, Suite<unknown>> = {
   lambada: lambadaSuite,
+  "cbt-cn": createCbtSuite({ name: "cbt-cn", source: `${CBT}cbtest_CN_test_2500ex.txt` }),
+  "cbt-ne": createCbtSuite({ name: "cbt-ne", source: `${CBT}cbtest_NE_test_2500ex.txt` }),
+  winograd: winogradSuite,
+  coqa: coqaSuite,
   wikitext2: createLanguageModelSuite({
     name: "wikitext2",
     unit: "word",
