@@ -1,12 +1,17 @@
 import type { Suite } from "../eval-types";
+import { createCbtSuite } from "./cbt";
 import { cnnDmSuite } from "./cnn-dm";
+import { coqaSuite } from "./coqa";
 import { detokenizeWikitext } from "./detokenize";
 import { lambadaSuite } from "./lambada";
 import { createLanguageModelSuite } from "./language-model";
 import { nqSuite } from "./nq";
+import { winogradSuite } from "./winograd";
 import { createWmt14Suite } from "./wmt14";
 
 const WIKITEXT = "https://s3.amazonaws.com/research.metamind.io/wikitext/";
+const CBT =
+  "https://research.fb.com/downloads/babi/ (the Children's Book Test, also the Hugging Face hub's `cbt`): CBTest.tgz → CBTest/data/";
 
 /**
  * Every suite `npm run eval -- --suite NAME` knows, by name. Adding a suite
@@ -18,6 +23,10 @@ export const SUITES: Record<string, Suite<unknown>> = {
   "wmt14-en-fr": createWmt14Suite("en", "fr"),
   "wmt14-fr-en": createWmt14Suite("fr", "en"),
   nq: nqSuite,
+  "cbt-cn": createCbtSuite({ name: "cbt-cn", source: `${CBT}cbtest_CN_test_2500ex.txt` }),
+  "cbt-ne": createCbtSuite({ name: "cbt-ne", source: `${CBT}cbtest_NE_test_2500ex.txt` }),
+  winograd: winogradSuite,
+  coqa: coqaSuite,
   wikitext2: createLanguageModelSuite({
     name: "wikitext2",
     unit: "word",
