@@ -67,3 +67,13 @@ export interface Suite<Example = unknown> {
   run(example: Example, callTask: CallTask, config: RunConfig): Promise<Omit<ExampleRecord, "id">>;
   score(records: ExampleRecord[], size: ModelSize): MetricResult[];
 }
+
+/**
+ * An example's record from the reply that answered it and the values its metric needs.
+ *
+ * @example
+ * return recordReply(reply, { correct: reply.output.word === target ? 1 : 0 });
+ */
+export function recordReply(reply: TaskReply, values: Record<string, unknown>): Omit<ExampleRecord, "id"> {
+  return { values, model: reply.model, backend: reply.backend, template: reply.template.id };
+}

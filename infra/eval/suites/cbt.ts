@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { paperFigure } from "../paper-figures";
-import type { Suite } from "../eval-types";
+import { recordReply, type Suite } from "../eval-types";
 import { computeAccuracyFromCounts } from "../metrics/accuracy";
 import { detokenizeCbt } from "./detokenize";
 
@@ -55,12 +55,7 @@ export function createCbtSuite(options: CbtOptions): Suite<CbtExample> {
     async run({ text, candidates, answer }, callTask) {
       const reply = await callTask({ task: "choose", body: { text, candidates, mode: "full" } });
       const choice = reply.output.choice as string;
-      return {
-        values: { correct: choice === answer ? 1 : 0, choice, answer },
-        model: reply.model,
-        backend: reply.backend,
-        template: reply.template.id,
-      };
+      return recordReply(reply, { correct: choice === answer ? 1 : 0, choice, answer });
     },
     score(records, size) {
       const correct = records.reduce((sum, record) => sum + Number(record.values.correct), 0);

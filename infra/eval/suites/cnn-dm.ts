@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { Suite } from "../eval-types";
+import { recordReply, type Suite } from "../eval-types";
 import { computeRouge } from "../metrics/rouge-f1";
 import { paperFigure } from "../paper-figures";
 
@@ -55,7 +55,7 @@ export const cnnDmSuite: Suite<CnnDmExample> = {
     const summary = String(reply.output.summary);
     // Per-article scores go into the record, so a resumed run averages exactly what a whole one would.
     const rouge = computeRouge(splitSentences(summary).join("\n"), reference);
-    return { values: { summary, ...rouge }, model: reply.model, backend: reply.backend, template: reply.template.id };
+    return recordReply(reply, { summary, ...rouge });
   },
   score(records, size) {
     const mean = (key: string) => records.reduce((sum, record) => sum + Number(record.values[key]), 0) / records.length;

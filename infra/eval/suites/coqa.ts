@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { paperFigure } from "../paper-figures";
-import type { Suite } from "../eval-types";
+import { recordReply, type Suite } from "../eval-types";
 import { computeCoqaTurnScores } from "../metrics/answer-overlap";
 import { combinePartialSums, computeMean } from "../metrics/partial-sums";
 
@@ -72,12 +72,7 @@ export const coqaSuite: Suite<CoqaStory> = {
       exactMatchSum += scores.exactMatch;
     }
     if (!reply) throw new Error("a CoQA story needs at least one turn");
-    return {
-      values: { turns: turns.length, f1_sum: f1Sum, exact_match_sum: exactMatchSum, predictions },
-      model: reply.model,
-      backend: reply.backend,
-      template: reply.template.id,
-    };
+    return recordReply(reply, { turns: turns.length, f1_sum: f1Sum, exact_match_sum: exactMatchSum, predictions });
   },
   score(records, size) {
     const mean = (key: string) =>

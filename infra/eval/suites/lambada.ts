@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { paperFigure } from "../paper-figures";
-import type { Suite } from "../eval-types";
+import { recordReply, type Suite } from "../eval-types";
 import { computeAccuracyFromCounts } from "../metrics/accuracy";
 import { computePerplexity } from "../metrics/language-model-scores";
 
@@ -39,16 +39,11 @@ export const lambadaSuite: Suite<LambadaExample> = {
       callTask({ task: "complete", body: { text: context, options: { stopword_filter: false } } }),
       callTask({ task: "score", body: { context, text: ` ${target}` } }),
     ]);
-    return {
-      values: {
-        correct_filtered: filtered.output.word === target ? 1 : 0,
-        correct: plain.output.word === target ? 1 : 0,
-        target_logprob: scored.output.logprob as number,
-      },
-      model: filtered.model,
-      backend: filtered.backend,
-      template: filtered.template.id,
-    };
+    return recordReply(filtered, {
+      correct_filtered: filtered.output.word === target ? 1 : 0,
+      correct: plain.output.word === target ? 1 : 0,
+      target_logprob: scored.output.logprob as number,
+    });
   },
   score(records, size) {
     const total = (key: string) => records.reduce((sum, record) => sum + Number(record.values[key]), 0);

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { decode, encode } from "gpt-tokenizer/encoding/r50k_base";
 import { paperFigure } from "../paper-figures";
-import type { Suite } from "../eval-types";
+import { recordReply, type Suite } from "../eval-types";
 import {
   computeBitsPerByte,
   computeBitsPerCharacter,
@@ -79,12 +79,7 @@ export function createLanguageModelSuite(options: LanguageModelOptions): Suite<W
     async run(window, callTask) {
       const body = window.context ? { text: window.text, context: window.context } : { text: window.text };
       const reply = await callTask({ task: "score", body });
-      return {
-        values: { logprob: reply.output.logprob as number, tokens: reply.output.tokens as number, units: window.units },
-        model: reply.model,
-        backend: reply.backend,
-        template: reply.template.id,
-      };
+      return recordReply(reply, { logprob: reply.output.logprob as number, tokens: reply.output.tokens as number, units: window.units });
     },
     score(records, size) {
       const sum = (key: string) => records.reduce((total, record) => total + Number(record.values[key]), 0);

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { Suite } from "../eval-types";
+import { recordReply, type Suite } from "../eval-types";
 import { computeExactMatch } from "../metrics/answer-overlap";
 import { paperFigure } from "../paper-figures";
 
@@ -49,12 +49,7 @@ export const nqSuite: Suite<NqExample> = {
   async run({ question, answers }, callTask) {
     const reply = await callTask({ task: "answer", body: { question } });
     const prediction = String(reply.output.answer);
-    return {
-      values: { prediction, exact_match: computeExactMatch(prediction, answers) },
-      model: reply.model,
-      backend: reply.backend,
-      template: reply.template.id,
-    };
+    return recordReply(reply, { prediction, exact_match: computeExactMatch(prediction, answers) });
   },
   score(records, size) {
     const total = records.reduce((sum, record) => sum + Number(record.values.exact_match), 0);

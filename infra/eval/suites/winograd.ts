@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { paperFigure } from "../paper-figures";
-import type { Suite } from "../eval-types";
+import { recordReply, type Suite } from "../eval-types";
 import { computeAccuracyFromCounts } from "../metrics/accuracy";
 import { splitPythonWhitespace } from "../metrics/python-whitespace";
 
@@ -49,12 +49,7 @@ export const winogradSuite: Suite<WinogradExample> = {
   async run({ text, candidates, correct }, callTask) {
     const reply = await callTask({ task: "choose", body: { text, candidates, mode: "partial" } });
     const choice = reply.output.choice as string;
-    return {
-      values: { correct: choice === candidates[correct] ? 1 : 0, choice, answer: candidates[correct] },
-      model: reply.model,
-      backend: reply.backend,
-      template: reply.template.id,
-    };
+    return recordReply(reply, { correct: choice === candidates[correct] ? 1 : 0, choice, answer: candidates[correct] });
   },
   score(records, size) {
     const correct = records.reduce((sum, record) => sum + Number(record.values.correct), 0);

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { Suite } from "../eval-types";
+import { recordReply, type Suite } from "../eval-types";
 import { type BleuStatistics, combineBleuStatistics, countBleuStatistics, scoreBleuStatistics } from "../metrics/corpus-bleu";
 import { paperFigure } from "../paper-figures";
 
@@ -49,12 +49,7 @@ export function createWmt14Suite(from: Language, to: Language): Suite<Segment> {
     async run({ source, reference }, callTask) {
       const reply = await callTask({ task: "translate", body: { text: source, from, to } });
       const hypothesis = String(reply.output.translation);
-      return {
-        values: { hypothesis, bleu: countBleuStatistics(hypothesis, reference) },
-        model: reply.model,
-        backend: reply.backend,
-        template: reply.template.id,
-      };
+      return recordReply(reply, { hypothesis, bleu: countBleuStatistics(hypothesis, reference) });
     },
     score(records, size) {
       const statistics = records.map((record) => record.values.bleu as BleuStatistics);
