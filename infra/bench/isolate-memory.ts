@@ -29,6 +29,8 @@ export interface IsolateMemory {
 export interface IsolateInspector {
   /** Measures once; call it between requests, as the inspector waits for an idle isolate. */
   measure(): Promise<IsolateMemory>;
+  /** `Runtime.getHeapUsage` alone: no forced GC, so garbage counts too, but cheap enough to call while the Worker works. */
+  heapUsage(): Promise<{ usedSize: number; totalSize: number }>;
   close(): Promise<void>;
 }
 
@@ -120,6 +122,7 @@ export async function connectIsolateInspector(url: string | URL, timeoutMs = DEF
         await client.send("Runtime.releaseObjectGroup", { objectGroup: group }).catch(() => undefined);
       }
     },
+    heapUsage: () => client.send("Runtime.getHeapUsage"),
     close: () => client.close(),
   };
 }
