@@ -1,4 +1,4 @@
-import r50k, { encode } from "gpt-tokenizer/encoding/r50k_base";
+import r50k, { encode, setMergeCacheSize } from "gpt-tokenizer/encoding/r50k_base";
 
 /** The GPT-2 end-of-text marker, as text and as its token id. */
 export const END_OF_TEXT = "<|endoftext|>";
@@ -33,6 +33,16 @@ if (typeof core?.decodeNativeGenerator !== "function") {
   throw new Error("gpt-tokenizer internals changed: bytePairEncodingCoreProcessor.decodeNativeGenerator is missing");
 }
 const byteLevel: ByteLevelCore = core;
+
+/**
+ * gpt-tokenizer caches the BPE merges of each word it has seen, 100,000
+ * words by default, for the isolate's life. Every prompt is tokenized, so
+ * hostile input (long unique words: ~3.3 KB an entry, measured in workerd)
+ * could fill a third of a GB; a Worker isolate has 128 MB. Common words
+ * still hit this many.
+ */
+export const MERGE_CACHE_ENTRIES = 2048;
+setMergeCacheSize(MERGE_CACHE_ENTRIES);
 const textEncoder = new TextEncoder();
 const bytesCache = new Map<number, Uint8Array>();
 

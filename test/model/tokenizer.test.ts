@@ -1,5 +1,6 @@
+import r50k from "gpt-tokenizer/encoding/r50k_base";
 import { describe, expect, it } from "vitest";
-import { END_OF_TEXT, END_OF_TEXT_ID, gpt2Tokenizer } from "../../src/model/tokenizer";
+import { END_OF_TEXT, END_OF_TEXT_ID, gpt2Tokenizer, MERGE_CACHE_ENTRIES } from "../../src/model/tokenizer";
 
 describe("gpt2Tokenizer", () => {
   it.each([
@@ -23,5 +24,16 @@ describe("gpt2Tokenizer", () => {
     expect(gpt2Tokenizer.decode(ids.slice(0, 2))).toBe("a \uFFFD");
     expect(gpt2Tokenizer.decode(ids.slice(2))).toBe("\uFFFD b");
     expect(gpt2Tokenizer.decode(ids)).toBe("a 😀 b");
+  });
+});
+
+describe("the BPE merge cache", () => {
+  it("holds at most MERGE_CACHE_ENTRIES words however many distinct words the isolate tokenizes", () => {
+    const cache = (r50k as unknown as { bytePairEncodingCoreProcessor: { mergeCache?: Map<string, unknown> } })
+      .bytePairEncodingCoreProcessor.mergeCache;
+    expect(cache).toBeInstanceOf(Map);
+    for (let i = 0; i < MERGE_CACHE_ENTRIES + 1000; i += 1) gpt2Tokenizer.count(` zq${i.toString(36)}xv${"k".repeat(i % 7)}`);
+    expect(cache?.size).toBeLessThanOrEqual(MERGE_CACHE_ENTRIES);
+    expect(cache?.size).toBeGreaterThan(MERGE_CACHE_ENTRIES / 2);
   });
 });
