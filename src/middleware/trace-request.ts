@@ -21,8 +21,10 @@ export function noteRun(c: Context<AppEnv>, note: RunNote): void {
  * up to 128 characters, else a UUID), returns it in `x-request-id`, and
  * writes one JSON log line per request: id, method, route, status, latency,
  * and what the handler noted (task, backend, route attempts, tokens). Never
- * the prompt unless LOG_PROMPTS=true. Each request also goes to the
- * metrics (this isolate's window and Analytics Engine).
+ * the prompt unless LOG_PROMPTS=true. A streamed answer is logged when its
+ * stream ends, so its line has the backend, the tokens and the whole
+ * latency. Each request also goes to the metrics (this isolate's window and
+ * Analytics Engine).
  *
  * @example
  * app.use("*", traceRequest());
@@ -35,25 +37,47 @@ export function traceRequest(): MiddlewareHandler<AppEnv> {
     c.set("requestId", requestId);
     await next();
     c.res.headers.set("x-request-id", requestId);
-    const latencyMs = Date.now() - started;
-    // The pattern of the handler that answered (dispatch leaves routeIndex on it), not the raw path,
-    // so ids in paths do not split the metrics; unrouted paths share one label.
-    const matched = routePath(c);
-    const route = matched.endsWith("*") ? "unmatched" : matched;
-    // A request refused before its handler ran (validation) still names its task.
-    const note: RunNote = { task: /^\/v1\/tasks\/([a-z_-]+)$/.exec(route)?.[1], ...c.var.runNote };
-    const { prompt, ...facts } = note;
-    const { status } = c.res;
-    const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
-    const logged = c.var.config?.logPrompts && prompt !== undefined ? { prompt } : {};
-    console.log(
-      JSON.stringify({ level, request_id: requestId, method: c.req.method, route, status, latency_ms: latencyMs, ...facts, ...logged }),
-    );
-    if (!c.req.path.startsWith("/v1/")) return;
-    const { promptTokens = 0, completionTokens = 0 } = note;
-    recordRequest(
-      { at: started, route, task: note.task, backend: note.backend, status, latencyMs, promptTokens, completionTokens },
-      c.var.config?.metrics,
-    );
+    const body = c.res.body;
+    if (!c.var.runNote?.streamed || !body || c.res.status >= 400) return logRequest(c, requestId, started);
+    // The handler noted the run when it finished, just before its stream closed.
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const ended = body
+      .pipeTo(writable)
+      .catch(() => undefined)
+      .then(() => logRequest(c, requestId, started));
+    waitUntil(c, ended);
+    c.res = new Response(readable, c.res);
   };
+}
+
+function logRequest(c: Context<AppEnv>, requestId: string, started: number): void {
+  const latencyMs = Date.now() - started;
+  // The pattern of the handler that answered (dispatch leaves routeIndex on it), not the raw path,
+  // so ids in paths do not split the metrics; unrouted paths share one label.
+  const matched = routePath(c);
+  const route = matched.endsWith("*") ? "unmatched" : matched;
+  // A request refused before its handler ran (validation) still names its task.
+  const note: RunNote = { task: /^\/v1\/tasks\/([a-z_-]+)$/.exec(route)?.[1], ...c.var.runNote };
+  const { prompt, ...facts } = note;
+  const { status } = c.res;
+  const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
+  const logged = c.var.config?.logPrompts && prompt !== undefined ? { prompt } : {};
+  console.log(
+    JSON.stringify({ level, request_id: requestId, method: c.req.method, route, status, latency_ms: latencyMs, ...facts, ...logged }),
+  );
+  if (!c.req.path.startsWith("/v1/")) return;
+  const { promptTokens = 0, completionTokens = 0 } = note;
+  recordRequest(
+    { at: started, route, task: note.task, backend: note.backend, status, latencyMs, promptTokens, completionTokens },
+    c.var.config?.metrics,
+  );
+}
+
+/** Keeps the isolate alive for the log line when the runtime offers it (tests calling `app.fetch` bare do not). */
+function waitUntil(c: Context<AppEnv>, promise: Promise<void>): void {
+  try {
+    c.executionCtx.waitUntil(promise);
+  } catch {
+    // No execution context: the stream's own lifetime carries the promise.
+  }
 }

@@ -51,18 +51,20 @@ export function registerCompletions(app: OpenAPIHono<AppEnv>): void {
     };
     const deps = createPipelineDeps(c.var.config);
     noteRun(c, { task: "completions", streamed: body.stream === true });
-    if (!body.stream) {
-      const run = await runCompletion(body.model, toCompletionRequest(body), deps);
+    const noteDone = (done: CompletionRun) =>
       noteRun(c, {
-        backend: run.backend.id,
-        attempts: run.route.attempts.map(({ backend, status }) => ({ backend, status })),
-        promptTokens: run.result.usage.promptTokens,
-        completionTokens: run.result.usage.completionTokens,
+        backend: done.backend.id,
+        attempts: done.route.attempts.map(({ backend, status }) => ({ backend, status })),
+        promptTokens: done.result.usage.promptTokens,
+        completionTokens: done.result.usage.completionTokens,
         prompt:
           typeof body.prompt === "string" || body.prompt.every((item) => typeof item === "string")
             ? (body.prompt as string | string[])
             : JSON.stringify(body.prompt),
       });
+    if (!body.stream) {
+      const run = await runCompletion(body.model, toCompletionRequest(body), deps);
+      noteDone(run);
       setRouteHeaders(c, run);
       return c.json(formatCompletion(envelope, run.result), 200);
     }
@@ -76,6 +78,7 @@ export function registerCompletions(app: OpenAPIHono<AppEnv>): void {
       },
     });
     const finish = (done: CompletionRun) => {
+      noteDone(done);
       if (body.stream_options?.include_usage) sse.send(formatUsageChunk(envelope, done.result));
       sse.send("[DONE]");
     };

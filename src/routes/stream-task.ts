@@ -2,7 +2,7 @@ import { formatTaskResponse } from "../api/task-response";
 import { describeError } from "../middleware/handle-error";
 import type { PipelineDeps } from "../pipeline/create-pipeline-deps";
 import type { RunOptions } from "../pipeline/run-options";
-import { runTask } from "../pipeline/run-task";
+import { runTask, type TaskRun } from "../pipeline/run-task";
 import type { TaskModule } from "../prompts/types";
 import { createSseWriter, createStreamStart, respondWhenStarted } from "./sse-writer";
 
@@ -22,7 +22,7 @@ export async function streamTaskRun(
   input: unknown,
   options: RunOptions,
   deps: PipelineDeps,
-  format: { includePrompt: boolean; started: number },
+  format: { includePrompt: boolean; started: number; onDone?: (run: TaskRun) => void },
 ): Promise<Response> {
   const sse = createSseWriter();
   const stream = createStreamStart();
@@ -34,8 +34,10 @@ export async function streamTaskRun(
     sse,
     stream,
     run,
-    (done) =>
-      sse.send(formatTaskResponse(task, done, { includePrompt: format.includePrompt, totalMs: Date.now() - format.started }), "done"),
+    (done) => {
+      format.onDone?.(done);
+      sse.send(formatTaskResponse(task, done, { includePrompt: format.includePrompt, totalMs: Date.now() - format.started }), "done");
+    },
     (error) => sse.send(describeError(error).body, "error"),
   );
 }

@@ -33,19 +33,21 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
       const header = c.req.header("x-deadline-ms");
       const runOptions = toRunOptions(options, header === undefined ? undefined : parseDeadline(header));
       const deps = createPipelineDeps(c.var.config);
+      const noteDone = (run: TaskRun) =>
+        noteRun(c, {
+          backend: run.backend.id,
+          attempts: run.route.attempts.map(({ backend, status }) => ({ backend, status })),
+          promptTokens: run.usage.promptTokens,
+          completionTokens: run.usage.completionTokens,
+          prompt: run.prompt,
+        });
       if (options.stream) {
-        noteRun(c, { task: task.name, streamed: true });
-        return (await streamTaskRun(task, input, runOptions, deps, { includePrompt: options.include_prompt, started })) as never;
+        noteRun(c, { streamed: true });
+        const streaming = { includePrompt: options.include_prompt, started, onDone: noteDone };
+        return (await streamTaskRun(task, input, runOptions, deps, streaming)) as never;
       }
       const run = await runTask(task, input, runOptions, deps);
-      noteRun(c, {
-        task: task.name,
-        backend: run.backend.id,
-        attempts: run.route.attempts.map(({ backend, status }) => ({ backend, status })),
-        promptTokens: run.usage.promptTokens,
-        completionTokens: run.usage.completionTokens,
-        prompt: run.prompt,
-      });
+      noteDone(run);
       c.header("server-timing", describeTimings(run));
       return c.json(formatTaskResponse(task, run, { includePrompt: options.include_prompt, totalMs: Date.now() - started }), 200);
     });

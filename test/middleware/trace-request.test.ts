@@ -67,6 +67,48 @@ describe("request ids and the per-request log line", () => {
   });
 });
 
+describe("the log line of a streamed answer", () => {
+  it("is written when the stream ends, with the backend, the tokens and the whole latency", async () => {
+    const spy = vi.spyOn(console, "log");
+    const id = uniqueMarker("stream-");
+    const response = await post(
+      "/v1/tasks/generate",
+      { prompt: `Once ${id}`, options: { backend: "gpu", stream: true, max_tokens: 4 } },
+      { "x-request-id": id },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-request-id")).toBe(id);
+    // Nothing is logged until the stream has been read to its end.
+    expect(logLines(spy).filter((entry) => entry.request_id === id)).toEqual([]);
+    const text = await response.text();
+    expect(text).toContain("event: done");
+    await vi.waitFor(() => expect(logLines(spy).filter((entry) => entry.request_id === id)).toHaveLength(1));
+    const [line] = logLines(spy).filter((entry) => entry.request_id === id);
+    expect(line).toMatchObject({
+      status: 200,
+      task: "generate",
+      streamed: true,
+      backend: "gpu",
+      attempts: [{ backend: "gpu", status: "ok" }],
+    });
+    expect(line.completionTokens).toBeGreaterThan(0);
+
+    const completion = await post(
+      "/v1/completions",
+      { model: "gpt2", prompt: `Twice ${id}`, max_tokens: 3, stream: true },
+      { "x-request-id": `${id}-c` },
+    );
+    await completion.text();
+    await vi.waitFor(() =>
+      expect(logLines(spy).find((entry) => entry.request_id === `${id}-c`)).toMatchObject({
+        task: "completions",
+        streamed: true,
+        backend: "gpu",
+      }),
+    );
+  });
+});
+
 describe("metrics", () => {
   it("writes one Analytics Engine data point per /v1 request and summarizes the window in GET /v1/metrics", async () => {
     const points: AnalyticsEngineDataPoint[] = [];
