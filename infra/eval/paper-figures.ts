@@ -10,7 +10,7 @@ const largest = (value: number): Figures => ({ "1542M": value });
  * Table 3 for language modelling and LAMBADA, CBT and Winograd; sections
  * 3.5 to 3.8 for CoQA, CNN/Daily Mail (Table 4), WMT-14 and Natural
  * Questions, which give the 1542M model only (the smaller ones appear in
- * plots, without numbers). `../shared/gpt2-zero-shot.md` lists the same.
+ * plots, without numbers).
  */
 export const PAPER_FIGURES: Record<string, Record<string, Figures>> = {
   lambada: {
