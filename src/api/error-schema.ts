@@ -10,3 +10,13 @@ export const errorSchema = z
     }),
   })
   .openapi("Error");
+
+/**
+ * An OpenAPI response entry for a failure: its description and the error body.
+ *
+ * @example
+ * responses: { 404: errorResponse("No such batch.") }
+ */
+export function errorResponse(description: string) {
+  return { description, content: { "application/json": { schema: errorSchema } } };
+}

@@ -109,7 +109,7 @@ export interface RunNote {
   completionTokens?: number;
   streamed?: boolean;
   /** Logged only with LOG_PROMPTS=true. */
-  prompt?: string | string[];
+  prompt?: unknown;
 }
 
 /** Hono's type parameter for this app. */

@@ -37,7 +37,8 @@ const samples: RequestSample[] = [];
  */
 export function recordRequest(sample: RequestSample, dataset?: AnalyticsEngineDataset): void {
   samples.push(sample);
-  if (samples.length > MAX_SAMPLES) samples.splice(0, samples.length - MAX_SAMPLES);
+  // Trimmed in steps of MAX_SAMPLES, so a request's cost stays constant rather than shifting the whole array each time.
+  if (samples.length >= 2 * MAX_SAMPLES) samples.splice(0, samples.length - MAX_SAMPLES);
   dataset?.writeDataPoint({
     indexes: [sample.task ?? sample.route],
     blobs: [sample.task ?? "", sample.backend ?? "", `${Math.floor(sample.status / 100)}xx`, sample.route],
@@ -61,7 +62,9 @@ export function summarizeWindow(
   for (const sample of samples) {
     if (sample.at < since) continue;
     const key = `${sample.task ?? sample.route}\u0000${sample.backend ?? "none"}`;
-    groups.set(key, [...(groups.get(key) ?? []), sample]);
+    const group = groups.get(key);
+    if (group) group.push(sample);
+    else groups.set(key, [sample]);
   }
   const rows = [...groups.entries()].map(([key, group]): MetricsRow => {
     const [task = "", backend = ""] = key.split("\u0000");

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { batchItemSchema } from "../api/batch-item";
-import { errorSchema } from "../api/error-schema";
+import { errorResponse, errorSchema } from "../api/error-schema";
 import { routeSchema } from "../api/task-response";
 import { runSyncBatch } from "../batch/run-sync-batch";
 import type { AppEnv } from "../config/env";
@@ -56,8 +56,8 @@ const route = createRoute({
         },
       },
     },
-    413: { description: "More items than BATCH_MAX_ITEMS.", content: { "application/json": { schema: errorSchema } } },
-    422: { description: "The body is not a batch.", content: { "application/json": { schema: errorSchema } } },
+    413: errorResponse("More items than BATCH_MAX_ITEMS."),
+    422: errorResponse("The body is not a batch."),
   },
 });
 

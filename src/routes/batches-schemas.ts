@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorSchema } from "../api/error-schema";
+import { errorResponse } from "../api/error-schema";
 
 const lineErrorSchema = z.object({ code: z.string(), message: z.string(), line: z.int().nullable(), param: z.string().nullable() });
 const stamp = (description: string) => z.int().nullable().openapi({ description });
@@ -45,7 +45,6 @@ const batchSchema = z
   })
   .openapi("Batch");
 
-const jsonError = (description: string) => ({ description, content: { "application/json": { schema: errorSchema } } });
 const idParams = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" }, example: "batch_3f9a1c2e5b7d4e0fa1b2c3d4e5f60718" }),
 });
@@ -103,12 +102,12 @@ export const createBatchRoute = createRoute({
     200: batchReply(
       "The batch, `validating`: a queue consumer reads the file once, lists invalid lines in `errors`, and queues its chunks.",
     ),
-    400: jsonError("The JSON form is not JSON."),
-    404: jsonError("No such input file."),
-    413: jsonError("A JSONL body over BATCH_MAX_BYTES, or a JSON body over MAX_BODY_BYTES."),
-    415: jsonError("Unsupported content type."),
-    422: jsonError("A field is missing or wrong (endpoint, completion_window, metadata, the file's purpose)."),
-    503: jsonError("The BATCHES bucket or BATCH_QUEUE is not configured, or the queue refused the chunks."),
+    400: errorResponse("The JSON form is not JSON."),
+    404: errorResponse("No such input file."),
+    413: errorResponse("A JSONL body over BATCH_MAX_BYTES, or a JSON body over MAX_BODY_BYTES."),
+    415: errorResponse("Unsupported content type."),
+    422: errorResponse("A field is missing or wrong (endpoint, completion_window, metadata, the file's purpose)."),
+    503: errorResponse("The BATCHES bucket or BATCH_QUEUE is not configured, or the queue refused the chunks."),
   },
 });
 
@@ -134,7 +133,7 @@ export const listBatchesRoute = createRoute({
         },
       },
     },
-    404: jsonError("`after` names no batch."),
+    404: errorResponse("`after` names no batch."),
   },
 });
 
@@ -145,7 +144,7 @@ export const getBatchRoute = createRoute({
   tags: ["batches"],
   summary: "A batch's status and request counts.",
   request: { params: idParams },
-  responses: { 200: batchReply("The batch."), 404: jsonError("No such batch.") },
+  responses: { 200: batchReply("The batch."), 404: errorResponse("No such batch.") },
 });
 
 export const getBatchOutputRoute = createRoute({
@@ -160,8 +159,8 @@ export const getBatchOutputRoute = createRoute({
       description: 'Lines `{ "id", "custom_id", "response": { "status_code", "body" } | null, "error": { "code", "message" } | null }`.',
       content: { "application/jsonl": { schema: { type: "string" } } },
     },
-    404: jsonError("No such batch."),
-    409: jsonError("The batch is not finished (use ?partial=true)."),
+    404: errorResponse("No such batch."),
+    409: errorResponse("The batch is not finished (use ?partial=true)."),
   },
 });
 
@@ -172,5 +171,5 @@ export const cancelBatchRoute = createRoute({
   tags: ["batches"],
   summary: "Cancel a batch: lines not yet run become `batch_cancelled` error lines.",
   request: { params: idParams },
-  responses: { 200: batchReply("The batch, cancelling or cancelled."), 404: jsonError("No such batch.") },
+  responses: { 200: batchReply("The batch, cancelling or cancelled."), 404: errorResponse("No such batch.") },
 });

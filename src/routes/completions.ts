@@ -8,7 +8,7 @@ import {
   formatUsageChunk,
   toCompletionRequest,
 } from "../api/completion-wire";
-import { errorSchema } from "../api/error-schema";
+import { errorResponse } from "../api/error-schema";
 import type { AppEnv } from "../config/env";
 import { noteRun } from "../middleware/trace-request";
 import { describeError } from "../middleware/handle-error";
@@ -25,9 +25,9 @@ const route = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: completionRequestSchema } } } },
   responses: {
     200: { description: "A text_completion object, or with stream: true an event stream of chunks ending in data: [DONE]." },
-    404: { description: "No such model.", content: { "application/json": { schema: errorSchema } } },
-    422: { description: "The body is not a completions request.", content: { "application/json": { schema: errorSchema } } },
-    502: { description: "Every backend failed.", content: { "application/json": { schema: errorSchema } } },
+    404: errorResponse("No such model."),
+    422: errorResponse("The body is not a completions request."),
+    502: errorResponse("Every backend failed."),
   },
 });
 
@@ -57,10 +57,7 @@ export function registerCompletions(app: OpenAPIHono<AppEnv>): void {
         attempts: done.route.attempts.map(({ backend, status }) => ({ backend, status })),
         promptTokens: done.result.usage.promptTokens,
         completionTokens: done.result.usage.completionTokens,
-        prompt:
-          typeof body.prompt === "string" || body.prompt.every((item) => typeof item === "string")
-            ? (body.prompt as string | string[])
-            : JSON.stringify(body.prompt),
+        prompt: body.prompt,
       });
     if (!body.stream) {
       const run = await runCompletion(body.model, toCompletionRequest(body), deps);

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorSchema } from "../api/error-schema";
+import { errorResponse } from "../api/error-schema";
 
 const fileSchema = z
   .object({
@@ -15,7 +15,6 @@ const fileSchema = z
   })
   .openapi("File");
 
-const jsonError = (description: string) => ({ description, content: { "application/json": { schema: errorSchema } } });
 const fileReply = (description: string) => ({ description, content: { "application/json": { schema: fileSchema } } });
 const idParams = z.object({
   file_id: z.string().openapi({ param: { name: "file_id", in: "path" }, example: "file-3f9a1c2e5b7d4e0fa1b2c3d4e5f60718" }),
@@ -44,10 +43,10 @@ export const uploadFileRoute = createRoute({
   },
   responses: {
     200: fileReply("The stored file."),
-    413: jsonError("The file is over BATCH_MAX_BYTES."),
-    415: jsonError("Not multipart/form-data."),
-    422: jsonError("No file part, a purpose other than `batch`, or a malformed multipart body."),
-    503: jsonError("The BATCHES bucket is not configured."),
+    413: errorResponse("The file is over BATCH_MAX_BYTES."),
+    415: errorResponse("Not multipart/form-data."),
+    422: errorResponse("No file part, a purpose other than `batch`, or a malformed multipart body."),
+    503: errorResponse("The BATCHES bucket is not configured."),
   },
 });
 
@@ -81,7 +80,7 @@ export const getFileRoute = createRoute({
   tags,
   summary: "A file object: an upload, or a finished batch's output or error file.",
   request: { params: idParams },
-  responses: { 200: fileReply("The file."), 404: jsonError("No such file.") },
+  responses: { 200: fileReply("The file."), 404: errorResponse("No such file.") },
 });
 
 export const getFileContentRoute = createRoute({
@@ -93,7 +92,7 @@ export const getFileContentRoute = createRoute({
   request: { params: idParams },
   responses: {
     200: { description: "The file's content (JSONL).", content: { "application/jsonl": { schema: { type: "string" } } } },
-    404: jsonError("No such file."),
+    404: errorResponse("No such file."),
   },
 });
 
@@ -109,7 +108,7 @@ export const deleteFileRoute = createRoute({
       description: "Deleted.",
       content: { "application/json": { schema: z.object({ id: z.string(), object: z.literal("file"), deleted: z.literal(true) }) } },
     },
-    404: jsonError("No such file."),
-    422: jsonError("A batch's output or error file."),
+    404: errorResponse("No such file."),
+    422: errorResponse("A batch's output or error file."),
   },
 });

@@ -1,6 +1,6 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { TaskModule } from "../prompts/types";
-import { errorSchema } from "../api/error-schema";
+import { errorResponse } from "../api/error-schema";
 import { optionsSchema } from "../api/task-options";
 import { buildTaskResponseSchema } from "../api/task-response";
 
@@ -44,12 +44,7 @@ export function buildTaskRoute(task: TaskModule) {
           },
         },
       },
-      ...Object.fromEntries(
-        Object.entries(errorResponses).map(([status, description]) => [
-          status,
-          { description, content: { "application/json": { schema: errorSchema } } },
-        ]),
-      ),
+      ...Object.fromEntries(Object.entries(errorResponses).map(([status, description]) => [status, errorResponse(description)])),
     },
   });
 }
