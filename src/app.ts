@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { RegExpRouter } from "hono/router/reg-exp-router";
 import type { AppEnv } from "./config/env";
 import { ApiError } from "./errors/api-error";
 import { allowCors } from "./middleware/allow-cors";
@@ -28,7 +29,9 @@ import { registerTaskRoutes } from "./routes/tasks";
  * export default { fetch: createApp().fetch };
  */
 export function createApp(): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
+  // RegExpRouter alone: one precompiled match per request. Hono's default would silently fall back
+  // to its TrieRouter if a route ever needed it; this way such a route fails every test instead.
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid, router: new RegExpRouter() });
   app.use("*", attachConfig());
   app.use("*", traceRequest());
   app.use("*", allowCors());

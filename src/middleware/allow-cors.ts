@@ -24,7 +24,7 @@ const handlers = new WeakMap<Config, MiddlewareHandler<AppEnv>>();
  */
 export function allowCors(): MiddlewareHandler<AppEnv> {
   return (c, next) => {
-    const config = c.var.config;
+    const config = c.get("config");
     if (config.corsOrigins.length === 0) return next();
     let handler = handlers.get(config);
     if (!handler) {

@@ -17,7 +17,7 @@ const MULTIPART_SLACK = 64 * 1024;
  */
 export function limitBody(): MiddlewareHandler<AppEnv> {
   return (c, next) => {
-    const { config } = c.var;
+    const config = c.get("config");
     const maxSize = isUpload(c.req.method, c.req.path, c.req.header("content-type"))
       ? config.asyncBatch.maxBytes + MULTIPART_SLACK
       : config.maxBodyBytes;

@@ -20,9 +20,9 @@ import { ApiError } from "../errors/api-error";
  */
 export function rateLimit(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { limiter, periodSeconds } = c.var.config.rateLimit;
+    const { limiter, periodSeconds } = c.get("config").rateLimit;
     if (!limiter) return next();
-    const digest = c.var.keyDigest;
+    const digest = c.get("keyDigest");
     const key = digest ? `key:${digest}` : `ip:${c.req.header("cf-connecting-ip") ?? "unknown"}`;
     const cost = await countRequests(c);
     // The binding takes no cost, so a batch of k spends k calls; all are made
@@ -46,5 +46,5 @@ async function countRequests(c: Context<AppEnv>): Promise<number> {
   const body: unknown = await c.req.json().catch(() => undefined);
   const requests = typeof body === "object" && body !== null ? Reflect.get(body, "requests") : undefined;
   if (!Array.isArray(requests) || requests.length === 0) return 1;
-  return requests.length > c.var.config.syncBatch.maxItems ? 1 : requests.length;
+  return requests.length > c.get("config").syncBatch.maxItems ? 1 : requests.length;
 }

@@ -17,7 +17,7 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
  */
 export function requireKey(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { digests } = c.var.config.keys;
+    const { digests } = c.get("config").keys;
     // No keys configured: the router stays open, as it was before keys existed.
     // CORS preflights carry no credentials by design and do no work.
     if (digests.length === 0 || c.req.method === "OPTIONS") return next();

@@ -13,7 +13,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * noteRun(c, { task: "answer", backend: run.backend.id, promptTokens: 12, completionTokens: 3 });
  */
 export function noteRun(c: Context<AppEnv>, note: RunNote): void {
-  c.set("runNote", { ...c.var.runNote, ...note });
+  c.set("runNote", { ...c.get("runNote"), ...note });
 }
 
 /**
@@ -38,7 +38,7 @@ export function traceRequest(): MiddlewareHandler<AppEnv> {
     await next();
     c.res.headers.set("x-request-id", requestId);
     const body = c.res.body;
-    if (!c.var.runNote?.streamed || !body || c.res.status >= 400) return logRequest(c, requestId, started);
+    if (!c.get("runNote")?.streamed || !body || c.res.status >= 400) return logRequest(c, requestId, started);
     // The handler noted the run when it finished, just before its stream closed.
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const ended = body
@@ -57,11 +57,11 @@ function logRequest(c: Context<AppEnv>, requestId: string, started: number): voi
   const matched = routePath(c);
   const route = matched.endsWith("*") ? "unmatched" : matched;
   // A request refused before its handler ran (validation) still names its task.
-  const note: RunNote = { task: /^\/v1\/tasks\/([a-z_-]+)$/.exec(route)?.[1], ...c.var.runNote };
+  const note: RunNote = { task: /^\/v1\/tasks\/([a-z_-]+)$/.exec(route)?.[1], ...c.get("runNote") };
   const { prompt, ...facts } = note;
   const { status } = c.res;
   const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
-  const logged = c.var.config?.logPrompts && prompt !== undefined ? { prompt } : {};
+  const logged = c.get("config")?.logPrompts && prompt !== undefined ? { prompt } : {};
   console.log(
     JSON.stringify({ level, request_id: requestId, method: c.req.method, route, status, latency_ms: latencyMs, ...facts, ...logged }),
   );
@@ -69,7 +69,7 @@ function logRequest(c: Context<AppEnv>, requestId: string, started: number): voi
   const { promptTokens = 0, completionTokens = 0 } = note;
   recordRequest(
     { at: started, route, task: note.task, backend: note.backend, status, latencyMs, promptTokens, completionTokens },
-    c.var.config?.metrics,
+    c.get("config")?.metrics,
   );
 }
 

@@ -33,6 +33,9 @@ function formatPair(example: QaPair): string {
   return `Q: ${toSingleLine(example.question)}\nA: ${toSingleLine(example.answer)}\n\n`;
 }
 
+// Most requests use the built-in pairs, so they are formatted once.
+const DEFAULT_PAIRS = DEFAULT_QA_EXAMPLES.map(formatPair);
+
 /**
  * Natural Questions style answering: seed pairs `Q: {q}\nA: {a}\n\n`, then
  * `Q: {question}\nA:`, greedy for 32 tokens up to the first newline. The
@@ -61,7 +64,7 @@ export const answerTask: TaskModule<Input, Output> = {
   build(value, ctx) {
     const truncation: Truncation[] = [];
     const question = `Q: ${toSingleLine(value.question)}\nA:`;
-    const examples = (value.examples ?? DEFAULT_QA_EXAMPLES).map(formatPair);
+    const examples = value.examples?.map(formatPair) ?? DEFAULT_PAIRS;
     const budget = ctx.contextTokens - ctx.decoding.maxTokens;
     const packed = packPrompt(ctx.tokenizer, examples, budget, (kept) => kept.join("") + question);
     if (!packed) throw inputTooLong("question", ctx.contextTokens, ctx.decoding.maxTokens);

@@ -72,13 +72,13 @@ export function registerBatchRoute(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.register("BatchItem", batchItemSchema);
   app.openapi(route, async (c) => {
     const { requests } = c.req.valid("json");
-    const { maxItems, concurrency, maxSubrequests } = c.var.config.syncBatch;
+    const { maxItems, concurrency, maxSubrequests } = c.get("config").syncBatch;
     if (requests.length > maxItems) {
       throw new ApiError("payload_too_large", `a batch holds at most ${maxItems} requests (got ${requests.length})`, {
         limit: maxItems,
       });
     }
-    const pipeline = createPipelineDeps(c.var.config, { coalesce: concurrency, subrequestLimit: maxSubrequests });
+    const pipeline = createPipelineDeps(c.get("config"), { coalesce: concurrency, subrequestLimit: maxSubrequests });
     const { results, totals } = await runSyncBatch(requests, { pipeline, describeError }, concurrency);
     return c.json({ results, totals }, 200);
   });

@@ -30,12 +30,12 @@ const jsonFormSchema = z.object({ input: z.string() });
  * registerBatchesRoutes(app);
  */
 export function registerBatchesRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(createBatchRoute, async (c) => c.json(await createBatch(await readCreateRequest(c), c.var.config.asyncBatch), 200));
-  app.openapi(listBatchesRoute, async (c) => c.json(await listBatches(c.var.config.asyncBatch, c.req.valid("query")), 200));
-  app.openapi(getBatchRoute, async (c) => c.json(await getBatch(c.var.config.asyncBatch, c.req.valid("param").id), 200));
-  app.openapi(cancelBatchRoute, async (c) => c.json(await cancelBatch(c.var.config.asyncBatch, c.req.valid("param").id), 200));
+  app.openapi(createBatchRoute, async (c) => c.json(await createBatch(await readCreateRequest(c), c.get("config").asyncBatch), 200));
+  app.openapi(listBatchesRoute, async (c) => c.json(await listBatches(c.get("config").asyncBatch, c.req.valid("query")), 200));
+  app.openapi(getBatchRoute, async (c) => c.json(await getBatch(c.get("config").asyncBatch, c.req.valid("param").id), 200));
+  app.openapi(cancelBatchRoute, async (c) => c.json(await cancelBatch(c.get("config").asyncBatch, c.req.valid("param").id), 200));
   app.openapi(getBatchOutputRoute, async (c) => {
-    const output = await readBatchOutput(c.var.config.asyncBatch, c.req.valid("param").id, c.req.valid("query").partial === "true");
+    const output = await readBatchOutput(c.get("config").asyncBatch, c.req.valid("param").id, c.req.valid("query").partial === "true");
     // zod-openapi types `application/jsonl` as a JSON response; the body is a JSONL byte stream.
     return new Response(output, { status: 200, headers: { "content-type": "application/jsonl" } }) as never;
   });
@@ -43,7 +43,7 @@ export function registerBatchesRoutes(app: OpenAPIHono<AppEnv>): void {
 
 /** OpenAI's `{ input_file_id, endpoint, completion_window }`, or JSONL (raw, or as `input`) stored as a file first. */
 async function readCreateRequest(c: Context<AppEnv>): Promise<CreateBatchRequest> {
-  const settings = c.var.config.asyncBatch;
+  const settings = c.get("config").asyncBatch;
   const type = (c.req.header("content-type") ?? "text/plain").split(";")[0]?.trim().toLowerCase() ?? "";
   const shortcut = { endpoint: null, completionWindow: "24h" as const, metadata: null };
   if (JSONL_TYPES.includes(type)) {

@@ -49,7 +49,7 @@ export function registerCompletions(app: OpenAPIHono<AppEnv>): void {
       created: Math.floor(Date.now() / 1000),
       model: body.model,
     };
-    const deps = createPipelineDeps(c.var.config);
+    const deps = createPipelineDeps(c.get("config"));
     noteRun(c, { task: "completions", streamed: body.stream === true });
     const noteDone = (done: CompletionRun) =>
       noteRun(c, {

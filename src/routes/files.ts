@@ -15,11 +15,11 @@ import { deleteFileRoute, getFileContentRoute, getFileRoute, listFilesRoute, upl
  */
 export function registerFilesRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(uploadFileRoute, async (c) =>
-    c.json(await uploadFile(c.var.config.asyncBatch, c.req.raw.body, c.req.header("content-type")), 200),
+    c.json(await uploadFile(c.get("config").asyncBatch, c.req.raw.body, c.req.header("content-type")), 200),
   );
   app.openapi(listFilesRoute, async (c) => {
     const { after, limit, purpose } = c.req.valid("query");
-    const page = await listFileRecords(requireFileBucket(c.var.config.asyncBatch), { limit, after });
+    const page = await listFileRecords(requireFileBucket(c.get("config").asyncBatch), { limit, after });
     return c.json(
       { object: "list" as const, data: page.data.filter((file) => !purpose || file.purpose === purpose), has_more: page.has_more },
       200,
@@ -27,13 +27,13 @@ export function registerFilesRoutes(app: OpenAPIHono<AppEnv>): void {
   });
   app.openapi(getFileRoute, async (c) => {
     const id = c.req.valid("param").file_id;
-    const settings = c.var.config.asyncBatch;
+    const settings = c.get("config").asyncBatch;
     if (isBatchFileId(id)) return c.json(await getBatchFile(settings, id), 200);
     return c.json(await requireUpload(requireFileBucket(settings), id), 200);
   });
   app.openapi(getFileContentRoute, async (c) => {
     const id = c.req.valid("param").file_id;
-    const settings = c.var.config.asyncBatch;
+    const settings = c.get("config").asyncBatch;
     const bucket = requireFileBucket(settings);
     const body = isBatchFileId(id) ? await readBatchFileContent(settings, id) : await readUploadContent(bucket, id);
     // zod-openapi types `application/jsonl` as a JSON response; the body is a byte stream.
@@ -41,7 +41,7 @@ export function registerFilesRoutes(app: OpenAPIHono<AppEnv>): void {
   });
   app.openapi(deleteFileRoute, async (c) => {
     const id = c.req.valid("param").file_id;
-    const bucket = requireFileBucket(c.var.config.asyncBatch);
+    const bucket = requireFileBucket(c.get("config").asyncBatch);
     if (isBatchFileId(id))
       throw new ApiError("invalid_request", `file '${id}' is a batch's output; it is kept as long as its batch`, { id });
     await requireUpload(bucket, id);

@@ -50,7 +50,7 @@ const route = createRoute({
 export function registerHealth(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const check = c.req.valid("query").check === "true";
-    const backends = createBackends(c.var.config);
+    const backends = createBackends(c.get("config"));
     const described = await Promise.all(
       backends.map(async (backend) => ({
         id: backend.id,

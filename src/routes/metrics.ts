@@ -44,5 +44,5 @@ const route = createRoute({
  * registerMetrics(app);
  */
 export function registerMetrics(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(route, (c) => c.json(summarizeWindow(c.var.config.metricsWindowSeconds, Date.now()), 200));
+  app.openapi(route, (c) => c.json(summarizeWindow(c.get("config").metricsWindowSeconds, Date.now()), 200));
 }

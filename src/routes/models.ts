@@ -38,7 +38,7 @@ const route = createRoute({
 export function registerModels(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, (c) => {
     const models = new Map<string, z.infer<typeof modelSchema>>();
-    for (const backend of createPipelineDeps(c.var.config).backends) {
+    for (const backend of createPipelineDeps(c.get("config")).backends) {
       if (!backend.complete) continue;
       // The edge's memory plan may hold less than the model's window once it has loaded.
       const contextLength = Math.min(backend.contextTokens, backend.tokenLimit?.() ?? Infinity);

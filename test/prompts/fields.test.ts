@@ -11,6 +11,7 @@ describe("toSingleLine", () => {
     { text: "who wrote  hamlet?\t(the play)", single: "who wrote  hamlet?\t(the play)" },
     { text: " \n who wrote hamlet \n ", single: "who wrote hamlet" },
     { text: "\u0085who\u0085", single: "who" },
+    { text: " \t who  wrote\u00a0hamlet \t", single: "who  wrote\u00a0hamlet" },
   ])("keeps other whitespace and trims $text", ({ text, single }) => {
     expect(toSingleLine(text)).toBe(single);
   });

@@ -67,6 +67,12 @@ describe("client errors", () => {
     expect(reply.body.error.details.tasks).toContain("summarize");
   });
 
+  it("a path below a task is a plain 404, not an unknown task", async () => {
+    const reply = await postJson("/v1/tasks/answer/extra", { question: "x" });
+    expectError(reply, 404, "not_found");
+    expect(reply.body.error.details).toBeUndefined();
+  });
+
   it("an unknown path is a JSON 404", async () => {
     expectError(await send("/nowhere", { method: "GET" }), 404, "not_found");
   });

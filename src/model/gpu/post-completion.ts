@@ -45,15 +45,10 @@ export async function sendCompletionRequest<T>(
   signal: AbortSignal | undefined,
   read: ReadCompletion<T>,
 ): Promise<T> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, target.timeoutMs);
-  const onAbort = () => controller.abort();
-  if (signal?.aborted) controller.abort();
-  signal?.addEventListener("abort", onAbort);
+  // Runtime signals rather than a timer: under nodejs_compat a global setTimeout builds a Node
+  // Timeout object in JS, and this runs once per upstream call.
+  const timeout = AbortSignal.timeout(target.timeoutMs);
+  const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
   try {
     const response = await target.fetch(target.url, {
       method: "POST",
@@ -62,7 +57,7 @@ export async function sendCompletionRequest<T>(
         ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}),
       },
       body: JSON.stringify(body),
-      signal: controller.signal,
+      signal: combined,
     });
     if (!response.ok) {
       const text = await response.text();
@@ -78,18 +73,15 @@ export async function sendCompletionRequest<T>(
         isRetryable: response.status === 408 || response.status === 429 || response.status >= 500,
       });
     }
-    return await read(response, controller.signal);
+    return await read(response, combined);
   } catch (error) {
     const failed = (failure: "timeout" | "cancelled" | "network", message: string, isRetryable: boolean) =>
       new APICallError({ backend: target.backendId, failure, message, url: target.url, isRetryable, cause: error });
     // Checked first: once the timer fired, whatever broke (a cancelled read, a cut stream) broke because of it.
-    if (timedOut) throw failed("timeout", `no complete answer within ${target.timeoutMs} ms`, true);
+    if (timeout.aborted) throw failed("timeout", `no complete answer within ${target.timeoutMs} ms`, true);
     if (error instanceof APICallError) throw error;
     if (signal?.aborted) throw failed("cancelled", "request cancelled", false);
     throw failed("network", `connection failed: ${(error as Error).message}`, true);
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
   }
 }
 
