@@ -48,21 +48,25 @@ const TOP = 25;
 const MARKER = /^\/\/ ((?:src|node_modules|infra|\.\.\/)\S*\.[cm]?[jt]s)$/;
 
 /**
- * Runs `work` under the V8 sampling profiler of the Worker behind wrangler's
- * inspector proxy on `inspectorPort`, and ranks self time by file and function.
+ * Runs `work` under the V8 sampling profiler of the Worker whose inspector
+ * (wrangler's inspector proxy, or workerd's own) is on `inspectorPort`, and
+ * ranks self time by file and function. `worker` names the Worker where the
+ * port serves more than one.
  *
  * @example
  * const profile = await profileWorker(stack.inspectorPort, 50, () => sendManyRequests());
  * console.log(profile.by_file.slice(0, 5));
  * await profileWorker(port, 50, work, "router.cpuprofile"); // also keeps the raw profile
+ * await profileWorker(port, 50, work, undefined, "router"); // one Worker of several
  */
 export async function profileWorker(
   inspectorPort: number,
   intervalUs: number,
   work: () => Promise<void>,
   rawPath?: string,
+  worker?: string,
 ): Promise<WorkerProfile> {
-  const client = await openInspectorClient(await findInspectorUrl(inspectorPort), TIMEOUT_MS);
+  const client = await openInspectorClient(await findInspectorUrl(inspectorPort, { worker }), TIMEOUT_MS);
   try {
     await client.send("Profiler.enable");
     await client.send("Profiler.setSamplingInterval", { interval: intervalUs });

@@ -160,9 +160,13 @@ const benchConfigPath = () => `.wrangler-bench-${process.pid}-${Math.random().to
  * and without the rate limiter, which miniflare runs as a separate worker
  * reached over IPC on every /v1 request, unlike Cloudflare's. With
  * `rateLimit` the limiter stays, raised out of the way (a run sends more
- * requests a minute than the production limit allows one client).
+ * requests a minute than the production limit allows one client). The
+ * caller removes the file.
+ *
+ * @example
+ * const config = writeBenchConfig(false); // ".wrangler-bench-4242-1a2b3c4d.toml"
  */
-function writeBenchConfig(rateLimit: boolean): string {
+export function writeBenchConfig(rateLimit: boolean): string {
   const config = readFileSync("wrangler.toml", "utf8");
   const raised = rateLimit
     ? config.replace(/(name = "RATE_LIMITER"[\s\S]*?simple = \{ limit = )\d+/, "$11000000000")

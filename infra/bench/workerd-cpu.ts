@@ -1,11 +1,13 @@
 /**
- * CPU time that wrangler's dev server spends per request, read from /proc
- * (Linux): `unstable_dev` runs two workerd processes, wrangler's proxy Worker
- * and the user Worker (the one started with `--inspector-addr`). A sampling
+ * CPU time that workerd spends per request, read from /proc (Linux). Under
+ * wrangler's dev server (`unstable_dev`) there are two workerd processes,
+ * wrangler's proxy Worker and the user Worker (the one started with
+ * `--inspector-addr`); the bench's own workerd stack runs one, with the
+ * inspector, which counts as the Worker's. A sampling
  * profile says where the Worker's time goes; this says how much there is,
  * independent of the client's clock and of how busy the machine is.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { workerdPids } from "./workerd-process";
 
 /** CPU ms (user + system) per request of each workerd process, over one phase. */
@@ -17,13 +19,11 @@ export interface WorkerdCpu {
   proxy_ms_per_request: number;
 }
 
-// Linux USER_HZ: utime and stime in /proc/PID/stat count 1/100 s on every common build.
-const TICK_MS = 10;
-
 /**
  * Runs `send` `requests` times, in sequence, and divides the CPU time each
- * workerd descending from this process used by `requests`. Resolution is one
- * 10 ms tick per phase, so use a few hundred requests.
+ * workerd descending from this process used by `requests`. The counters are
+ * exact, but other work on the machine still moves them by tens of percent
+ * from run to run (caches, contention), so use a few hundred requests.
  *
  * @example
  * const cpu = await measureWorkerdCpu(500, () => fetch(`${url}/health`).then((r) => r.text()));
@@ -53,13 +53,17 @@ function workerdRoles(): { worker: number[]; proxy: number[] } {
   return { worker, proxy };
 }
 
+/** Time on CPU of every thread of `pids`, from the scheduler's own nanosecond counters (/proc/PID/task/TID/schedstat). */
 function cpuMs(pids: readonly number[]): number {
-  let ticks = 0;
+  let nanoseconds = 0;
   for (const pid of pids) {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // comm may hold spaces, so fields are counted after the last ')': utime is field 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    ticks += Number(fields[11]) + Number(fields[12]);
+    for (const thread of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        nanoseconds += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, "utf8").split(" ")[0]);
+      } catch {
+        // The thread ended while we listed it; its time went with it.
+      }
+    }
   }
-  return ticks * TICK_MS;
+  return nanoseconds / 1e6;
 }
