@@ -30,6 +30,7 @@
  */
 import { parseArgs } from "node:util";
 import { profileWorker } from "./cpu-profile";
+import { percentiles, subtract, type Percentiles } from "./percentiles";
 import { disableNetworkEvents, startRouterStack, type RouterStack } from "./router-stack";
 import { measureWorkerdCpu } from "./workerd-cpu";
 import { startWorkerdStack } from "./workerd-stack";
@@ -37,20 +38,6 @@ import { startWorkerdStack } from "./workerd-stack";
 const USAGE =
   "usage: npm run bench:router -- [--requests 300] [--warmup 50] [--profile N] [--interval-us 50] [--profile-out FILE.cpuprofile] [--dev-server [--devtools-network]] [--rate-limit]";
 const TARGET_P50_MS = 0.5;
-
-/** p50, p90 and p99 of one kind of request, ms. */
-interface Percentiles {
-  p50: number;
-  p90: number;
-  p99: number;
-}
-
-/** Nearest-rank percentiles of `samples` (ms), rounded to µs: [1, 2, 3, 4] gives p50 2, p90 4, p99 4. */
-function percentiles(samples: readonly number[]): Percentiles {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN);
-  return { p50: at(50), p90: at(90), p99: at(99) };
-}
 
 type Kind = "direct" | "router" | "hop" | "relay";
 
@@ -113,12 +100,6 @@ async function main(): Promise<void> {
 
 /** Either stack: the dev server's has no relay. */
 type Stack = RouterStack & { relayUrl?: string };
-
-/** `a - b - c` at each percentile. */
-function subtract(a: Percentiles, b: Percentiles, c: Percentiles): Percentiles {
-  const at = (p: keyof Percentiles) => round(a[p] - b[p] - c[p]);
-  return { p50: at("p50"), p90: at("p90"), p99: at("p99") };
-}
 
 /** workerd's CPU time per request (router, /health, relay), then a V8 CPU profile of `profiled` router requests. */
 async function profileRouter(
@@ -203,10 +184,6 @@ function count(text: string, flag: string, min: number): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < min) throw new Error(`${flag} must be an integer of at least ${min}, got ${text}\n${USAGE}`);
   return value;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }
 
 main().catch((error: unknown) => {
