@@ -1,12 +1,12 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { decode, encode } from "gpt-tokenizer/encoding/r50k_base";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { stubTokenLogprob } from "../../../infra/backend/stub-logprob";
-import type { RouterStack } from "../../../infra/bench/router-stack";
 import { computeCoqaTurnScores } from "../../../infra/eval/metrics/answer-overlap";
 import { getSuite } from "../../../infra/eval/suites/registry";
-import { promptsContaining, runEval, startEvalStack } from "./eval-stack";
+import { addScript } from "../../support/stub-control";
+import { promptsContaining, runEval, useEvalStack } from "./eval-stack";
 
 const FIXTURES = "test/fixtures/eval";
 
@@ -14,14 +14,7 @@ const FIXTURES = "test/fixtures/eval";
 type CbtExample = { text: string; candidates: string[]; answer: string };
 type WinogradExample = { text: string; candidates: string[]; correct: number };
 
-let stack: RouterStack;
-
-beforeAll(async () => {
-  stack = await startEvalStack();
-}, 180_000);
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useEvalStack();
 
 const evalArgs = (suite: string, data: string, ...rest: string[]) => [
   "--suite",
@@ -173,14 +166,10 @@ describe("npm run eval -- --suite coqa", () => {
     const file = JSON.parse(await readFile(data, "utf8"));
     for (const story of file.data) {
       for (const [index, question] of story.questions.entries()) {
-        await fetch(`${stack.backendUrl}/__stub/scripts`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            contains: story.story.slice(0, 60),
-            endsWith: `Q: ${question.input_text}\n\nA:`,
-            text: ` ${ANSWERS[story.id]?.[index]}`,
-          }),
+        await addScript(stack.backendUrl, {
+          contains: story.story.slice(0, 60),
+          endsWith: `Q: ${question.input_text}\n\nA:`,
+          text: ` ${ANSWERS[story.id]?.[index]}`,
         });
       }
     }

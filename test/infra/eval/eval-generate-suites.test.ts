@@ -1,34 +1,20 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RouterStack } from "../../../infra/bench/router-stack";
+import { describe, expect, it } from "vitest";
 import { computeExactMatch } from "../../../infra/eval/metrics/answer-overlap";
 import { computeCorpusBleu } from "../../../infra/eval/metrics/corpus-bleu";
 import { computeRouge } from "../../../infra/eval/metrics/rouge-f1";
-import { promptsContaining, runEval, startEvalStack } from "./eval-stack";
+import { addScript } from "../../support/stub-control";
+import { promptsContaining, runEval, useEvalStack } from "./eval-stack";
 
 const STORIES = "test/fixtures/eval/cnn_dailymail_stories";
 const CNN_JSONL = "test/fixtures/eval/cnn_dailymail_test.jsonl";
 const NEWSTEST = "test/fixtures/eval/newstest2014";
 const NQ = "test/fixtures/eval/NQ-open.dev.jsonl";
-let stack: RouterStack;
-
-beforeAll(async () => {
-  stack = await startEvalStack();
-}, 180_000);
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useEvalStack();
 
 /** Makes the vLLM stand-in answer prompts that contain `contains` and end with `endsWith` with `text`. */
-async function script(contains: string, endsWith: string, text: string): Promise<void> {
-  const response = await fetch(`${stack.backendUrl}/__stub/scripts`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ contains, endsWith, text }),
-  });
-  expect(response.ok).toBe(true);
-}
+const script = (contains: string, endsWith: string, text: string) => addScript(stack.backendUrl, { contains, endsWith, text });
 
 const readJsonl = async (path: string) =>
   (await readFile(path, "utf8"))

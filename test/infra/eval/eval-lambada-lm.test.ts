@@ -1,18 +1,11 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RouterStack } from "../../../infra/bench/router-stack";
-import { promptsContaining, runEval, startEvalStack } from "./eval-stack";
+import { describe, expect, it } from "vitest";
+import { addScript } from "../../support/stub-control";
+import { promptsContaining, runEval, useEvalStack } from "./eval-stack";
 
 const LAMBADA = "test/fixtures/eval/lambada_test.jsonl";
-let stack: RouterStack;
-
-beforeAll(async () => {
-  stack = await startEvalStack();
-}, 180_000);
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useEvalStack();
 
 const passages = async () =>
   (await readFile(LAMBADA, "utf8"))
@@ -27,10 +20,10 @@ describe("npm run eval -- --suite lambada", () => {
     // Script the stand-in to finish the first passage with its target word: that passage is right, the rest wrong.
     const first = texts[0] as string;
     const context = first.slice(0, first.lastIndexOf(" "));
-    await fetch(`${stack.backendUrl}/__stub/scripts`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ contains: context, text: " lamp and went home.", top_logprobs: [{ " lamp": -0.1, " the": -0.5 }] }),
+    await addScript(stack.backendUrl, {
+      contains: context,
+      text: " lamp and went home.",
+      top_logprobs: [{ " lamp": -0.1, " the": -0.5 }],
     });
     const { report, results, stdout } = await runEval([
       "--suite",

@@ -4,9 +4,11 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { afterAll, beforeAll } from "vitest";
 import { type RouterStack, startRouterStack } from "../../../infra/bench/router-stack";
 import { convertModel } from "../../../infra/model/convert-model";
 import { writeGeneratedModel } from "../../../infra/model/write-generated-model";
+import { findRequests } from "../../support/stub-control";
 
 const run = promisify(execFile);
 
@@ -22,6 +24,41 @@ export async function startEvalStack(): Promise<RouterStack> {
   const tiny = await writeGeneratedModel({ preset: "tiny", seed: 1, outDir: "node_modules/.cache/zeroshot-router/eval-tiny-gpt2" });
   const { path } = await convertModel(tiny.modelPath);
   return startRouterStack({ EDGE_MODEL: "tiny-random-gpt2", TASK_BACKENDS: "" }, { edgeModelPath: path });
+}
+
+/**
+ * One eval stack for the calling test file: started before its tests (the
+ * model conversion and wrangler's start take up to minutes), stopped after.
+ * The returned stack reads through to the started one.
+ *
+ * @example
+ * const stack = useEvalStack();
+ * it("…", async () => { await runEval(["--router", stack.routerUrl, …]); });
+ */
+export function useEvalStack(): RouterStack {
+  let started: RouterStack | undefined;
+  beforeAll(async () => {
+    started = await startEvalStack();
+  }, 180_000);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): RouterStack => {
+    if (!started) throw new Error("the eval stack is used before beforeAll started it");
+    return started;
+  };
+  return {
+    get backendUrl() {
+      return current().backendUrl;
+    },
+    get routerUrl() {
+      return current().routerUrl;
+    },
+    get inspectorPort() {
+      return current().inspectorPort;
+    },
+    stop: () => current().stop(),
+  };
 }
 
 /** What one `npm run eval` run printed and wrote. */
@@ -58,6 +95,5 @@ export async function runEval(args: string[], outDir = mkdtempSync(join(tmpdir()
  * const prompts = await promptsContaining(stack.backendUrl, "lighthouse keeper");
  */
 export async function promptsContaining(backendUrl: string, text: string): Promise<any[]> {
-  const response = await fetch(`${backendUrl}/__stub/requests?contains=${encodeURIComponent(text)}`);
-  return ((await response.json()) as { requests: Array<{ body: any }> }).requests.map((request) => request.body);
+  return (await findRequests(backendUrl, text)).map((request) => request.body);
 }
