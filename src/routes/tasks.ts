@@ -3,7 +3,7 @@ import { optionsSchema, toRunOptions, type TaskRequestOptions } from "../api/tas
 import { formatTaskResponse } from "../api/task-response";
 import type { AppEnv } from "../config/env";
 import { ApiError } from "../errors/api-error";
-import { noteRun } from "../middleware/trace-request";
+import { noteRun, noteServed } from "../middleware/trace-request";
 import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
 import { runTask, type TaskRun } from "../pipeline/run-task";
 import { TASKS, TASK_NAMES } from "../prompts/registry";
@@ -33,14 +33,7 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
       const header = c.req.header("x-deadline-ms");
       const runOptions = toRunOptions(options, header === undefined ? undefined : parseDeadline(header));
       const deps = createPipelineDeps(c.get("config"));
-      const noteDone = (run: TaskRun) =>
-        noteRun(c, {
-          backend: run.backend.id,
-          attempts: run.route.attempts.map(({ backend, status }) => ({ backend, status })),
-          promptTokens: run.usage.promptTokens,
-          completionTokens: run.usage.completionTokens,
-          prompt: run.prompt,
-        });
+      const noteDone = (run: TaskRun) => noteServed(c, run);
       if (options.stream) {
         noteRun(c, { streamed: true });
         const streaming = { includePrompt: options.include_prompt, started, onDone: noteDone };
@@ -56,7 +49,8 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
   // off its RegExpRouter onto the slower TrieRouter for every request. It runs only when no task matched.
   app.on(["POST", "GET", "PUT", "PATCH", "DELETE"], "/v1/tasks/*", (c) => {
     const name = c.req.path.slice("/v1/tasks/".length);
-    if (name.includes("/")) throw new ApiError("not_found", `no route for ${c.req.method} ${c.req.path}`);
+    // The wildcard also matches /v1/tasks itself; that and deeper paths are the app's plain 404.
+    if (name === "" || name.includes("/")) return c.notFound();
     if (c.req.method === "POST") throw new ApiError("not_found", `unknown task '${name}'`, { tasks: [...TASK_NAMES] });
     throw new ApiError("method_not_allowed", `${c.req.method} is not allowed here; POST the task input as JSON`);
   });

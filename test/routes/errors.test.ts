@@ -67,10 +67,12 @@ describe("client errors", () => {
     expect(reply.body.error.details.tasks).toContain("summarize");
   });
 
-  it("a path below a task is a plain 404, not an unknown task", async () => {
-    const reply = await postJson("/v1/tasks/answer/extra", { question: "x" });
-    expectError(reply, 404, "not_found");
-    expect(reply.body.error.details).toBeUndefined();
+  it("a path below a task, or POST /v1/tasks itself, is a plain 404, not an unknown task", async () => {
+    for (const path of ["/v1/tasks/answer/extra", "/v1/tasks"]) {
+      const reply = await postJson(path, { question: "x" });
+      expectError(reply, 404, "not_found");
+      expect(reply.body.error.details, path).toBeUndefined();
+    }
   });
 
   it("an unknown path is a JSON 404", async () => {
