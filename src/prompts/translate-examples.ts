@@ -25,6 +25,9 @@ export const EN_FR_EXAMPLES: readonly TranslationPair[] = [
   { source: "I do not understand the question.", target: "Je ne comprends pas la question." },
 ];
 
+// The same pairs the other way round, built once rather than per request.
+const FR_EN_EXAMPLES: readonly TranslationPair[] = EN_FR_EXAMPLES.map(({ source, target }) => ({ source: target, target: source }));
+
 /**
  * The built-in pairs for a language pair (codes already lower-cased), or
  * `undefined` when none ship for it.
@@ -34,6 +37,6 @@ export const EN_FR_EXAMPLES: readonly TranslationPair[] = [
  */
 export function defaultExamples(from: string, to: string): readonly TranslationPair[] | undefined {
   if (from === "en" && to === "fr") return EN_FR_EXAMPLES;
-  if (from === "fr" && to === "en") return EN_FR_EXAMPLES.map(({ source, target }) => ({ source: target, target: source }));
+  if (from === "fr" && to === "en") return FR_EN_EXAMPLES;
   return undefined;
 }
