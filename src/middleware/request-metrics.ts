@@ -21,7 +21,7 @@ export interface MetricsRow {
   completion_tokens: number;
 }
 
-/** The isolate keeps at most this many samples, whatever the window, so memory stays bounded. */
+/** The isolate keeps the newest this many samples, whatever the window (up to twice as many between trims), so memory stays bounded. */
 const MAX_SAMPLES = 10_000;
 const samples: RequestSample[] = [];
 

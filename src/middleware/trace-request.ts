@@ -16,6 +16,31 @@ export function noteRun(c: Context<AppEnv>, note: RunNote): void {
   c.set("runNote", { ...c.get("runNote"), ...note });
 }
 
+/** What served a request, as a task run and a completion run both report it. */
+export interface ServedRun {
+  backend: { id: string };
+  route: { attempts: ReadonlyArray<{ backend: string; status: string }> };
+  usage: { promptTokens: number; completionTokens: number };
+  prompt: unknown;
+}
+
+/**
+ * Notes what served the request: the backend, each route attempt's backend
+ * and status, the tokens, and the prompt (logged only with LOG_PROMPTS=true).
+ *
+ * @example
+ * noteServed(c, run); // a TaskRun: backend, route, usage and prompt
+ */
+export function noteServed(c: Context<AppEnv>, run: ServedRun): void {
+  noteRun(c, {
+    backend: run.backend.id,
+    attempts: run.route.attempts.map(({ backend, status }) => ({ backend, status })),
+    promptTokens: run.usage.promptTokens,
+    completionTokens: run.usage.completionTokens,
+    prompt: run.prompt,
+  });
+}
+
 /**
  * Gives every request an id (the client's `x-request-id` when it is plain,
  * up to 128 characters, else a UUID), returns it in `x-request-id`, and

@@ -10,7 +10,7 @@ import {
 } from "../api/completion-wire";
 import { errorResponse } from "../api/error-schema";
 import type { AppEnv } from "../config/env";
-import { noteRun } from "../middleware/trace-request";
+import { noteRun, noteServed } from "../middleware/trace-request";
 import { describeError } from "../middleware/handle-error";
 import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
 import { type CompletionRun, runCompletion } from "../pipeline/run-completion";
@@ -51,14 +51,7 @@ export function registerCompletions(app: OpenAPIHono<AppEnv>): void {
     };
     const deps = createPipelineDeps(c.get("config"));
     noteRun(c, { task: "completions", streamed: body.stream === true });
-    const noteDone = (done: CompletionRun) =>
-      noteRun(c, {
-        backend: done.backend.id,
-        attempts: done.route.attempts.map(({ backend, status }) => ({ backend, status })),
-        promptTokens: done.result.usage.promptTokens,
-        completionTokens: done.result.usage.completionTokens,
-        prompt: body.prompt,
-      });
+    const noteDone = (done: CompletionRun) => noteServed(c, { ...done, usage: done.result.usage, prompt: body.prompt });
     if (!body.stream) {
       const run = await runCompletion(body.model, toCompletionRequest(body), deps);
       noteDone(run);
