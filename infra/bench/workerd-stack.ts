@@ -15,19 +15,13 @@ import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { findFreePort } from "./isolate-memory";
-import { startScriptedBackend, writeBenchConfig } from "./router-stack";
+import { type RouterStack, startScriptedBackend, writeBenchConfig } from "./router-stack";
 
-/** A started backend, router and relay; `stop` ends them. */
-export interface WorkerdStack {
-  backendUrl: string;
-  /** The router's direct socket. */
-  routerUrl: string;
+/** A started backend, router and relay; `stop` ends them. `inspectorPort` is workerd's own with `inspect`, else 0. */
+export type WorkerdStack = RouterStack & {
   /** The relay's direct socket: POST a completion body, get the backend's answer. */
   relayUrl: string;
-  /** workerd's inspector, for profiles; nothing is attached to it unless a profile runs. */
-  inspectorPort: number;
-  stop(): Promise<void>;
-}
+};
 
 // The thinnest Worker router: no validation, prompt, routing, timeout or log line.
 const RELAY_SCRIPT = `export default {
@@ -54,16 +48,16 @@ const RELAY_SCRIPT = `export default {
 export async function startWorkerdStack(options: { rateLimit?: boolean; inspect?: boolean }): Promise<WorkerdStack> {
   const config = writeBenchConfig(options.rateLimit === true);
   const outdir = mkdtempSync(join(tmpdir(), "router-bundle-"));
-  const cleanup = () => {
-    rmSync(outdir, { recursive: true, force: true });
-    rmSync(config, { force: true });
+  // Undone in reverse on stop, or on a failed start as far as it got.
+  const undo: Array<() => unknown> = [() => rmSync(config, { force: true }), () => rmSync(outdir, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const step of undo.reverse()) await step();
   };
-  let stopBackend: (() => Promise<void>) | undefined;
   try {
     bundleWorker(config, outdir);
     const backend = await startScriptedBackend();
-    stopBackend = backend.stop;
-    const inspectorPort = await findFreePort();
+    undo.push(backend.stop);
+    const inspectorPort = options.inspect ? await findFreePort() : 0;
     const { workerOptions } = unstable_getMiniflareWorkerOptions(config);
     const direct = [{ host: "127.0.0.1", port: 0, proxy: false }];
     const miniflare = new Miniflare({
@@ -95,23 +89,13 @@ export async function startWorkerdStack(options: { rateLimit?: boolean; inspect?
         },
       ],
     });
+    undo.push(() => miniflare.dispose());
     await miniflare.ready;
     const routerUrl = (await miniflare.unsafeGetDirectURL("router")).origin;
     const relayUrl = (await miniflare.unsafeGetDirectURL("relay")).origin;
-    return {
-      backendUrl: backend.url,
-      routerUrl,
-      relayUrl,
-      inspectorPort,
-      async stop() {
-        await miniflare.dispose();
-        await backend.stop();
-        cleanup();
-      },
-    };
+    return { backendUrl: backend.url, routerUrl, relayUrl, inspectorPort, stop };
   } catch (error) {
-    await stopBackend?.();
-    cleanup();
+    await stop();
     throw error;
   }
 }
