@@ -95,7 +95,13 @@ function checkDecoder(inputs: readonly string[], outputs: readonly string[]): vo
   }
 }
 
-function describeBytes(bytes: Uint8Array): { bytes: number; sha256: string } {
+/**
+ * A file's size and SHA-256 (hex), as the model commands report them.
+ *
+ * @example
+ * describeBytes(new Uint8Array([1, 2, 3])); // { bytes: 3, sha256: "039058c6…" }
+ */
+export function describeBytes(bytes: Uint8Array): { bytes: number; sha256: string } {
   return { bytes: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 

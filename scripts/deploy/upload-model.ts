@@ -6,11 +6,10 @@
  * metadata; the upload is skipped when the stored digest equals the local one.
  * The model goes up before its checksum, so a cut upload is redone next time.
  */
-import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { convertModel, ortPathFor } from "../../infra/model/convert-model";
+import { convertModel, describeBytes, ortPathFor } from "../../infra/model/convert-model";
 import { isOrtFormat } from "../../src/model/edge/model-format";
 import { type DeployContext, DeployError, logResult, runWrangler } from "./deploy-context";
 import { parseChecksum } from "./wrangler-output";
@@ -46,14 +45,13 @@ export async function prepareModelFile(ctx: DeployContext, path: string): Promis
   if (!existsSync(path)) {
     return stop(`no edge model at ${path}: run \`npm run model:fetch\` (distilgpt2, converted to .ort) or pass --model FILE`);
   }
-  const bytes = new Uint8Array(await readFile(path));
-  if (isOrtFormat(bytes)) return checkSize(ctx, describeFile(path, bytes), stop);
+  if (await isOrtFile(path)) return checkSize(ctx, { path, ...describeBytes(new Uint8Array(await readFile(path))) }, stop);
   const ort = ortPathFor(path);
   if (existsSync(ort) && statSync(ort).mtimeMs >= statSync(path).mtimeMs) {
     const converted = new Uint8Array(await readFile(ort));
     if (isOrtFormat(converted)) {
       logResult(ctx, `${path} is ONNX: taking ${ort}, converted from it earlier`);
-      return checkSize(ctx, describeFile(ort, converted), stop);
+      return checkSize(ctx, { path: ort, ...describeBytes(converted) }, stop);
     }
   }
   if (ctx.dryRun) {
@@ -105,8 +103,16 @@ export async function uploadModel(ctx: DeployContext, target: { bucket: string; 
   return ctx.dryRun ? [] : [`model ${objectPath}`];
 }
 
-function describeFile(path: string, bytes: Uint8Array): EdgeModelFile {
-  return { path, bytes: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") };
+/** Whether the file is ORT format, from its first bytes: an ONNX model can be hundreds of MB and is converted from its path. */
+async function isOrtFile(path: string): Promise<boolean> {
+  const file = await open(path);
+  try {
+    const head = new Uint8Array(16);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    return isOrtFormat(head.subarray(0, bytesRead));
+  } finally {
+    await file.close();
+  }
 }
 
 function checkSize(ctx: DeployContext, file: EdgeModelFile, stop: (message: string) => EdgeModelFile): EdgeModelFile {
