@@ -42,8 +42,7 @@ export async function runDeploy(ctx: DeployContext, target: DeployTarget, option
   ctx.log("\n[checks] local, before anything is written");
   checkGpuUrls(ctx, target);
   const model = target.model ? await prepareModelFile(ctx, options.modelPath) : undefined;
-  checkGivenSecrets(ctx, target.secrets);
-  const given = target.secrets.filter((rule) => (ctx.environment[rule.name] ?? "").trim() !== "").map((rule) => rule.name);
+  const given = checkGivenSecrets(ctx, target.secrets);
   logResult(ctx, `secrets given in the environment: ${given.length > 0 ? given.join(", ") : "none"}`);
 
   logStep(ctx, 1, "R2 buckets and queues, created when missing");

@@ -13,7 +13,8 @@ import { parseSecretList } from "./wrangler-output";
 const DIGEST = /^[0-9a-f]{64}$/i;
 
 /**
- * Checks the secrets of `target` and sets those given and missing; returns what it set.
+ * Sets the secrets of `target` that are given and missing (their values checked by
+ * `checkGivenSecrets` first); returns what it set.
  *
  * @example
  * await ensureSecrets({ ...ctx, environment: { API_KEYS: digest } }, target, { updateSecrets: false }); // ["secret API_KEYS"]
@@ -23,8 +24,8 @@ export async function ensureSecrets(
   target: Pick<DeployTarget, "env" | "workerName" | "secrets">,
   options: { updateSecrets: boolean },
 ): Promise<string[]> {
+  // runDeploy checked the given values among its local checks, before anything was written.
   const given = (name: string) => readGivenSecret(ctx, name);
-  checkGivenSecrets(ctx, target.secrets);
   const listed = await runWrangler(ctx, ["secret", "list", "--env", target.env, "--format", "json"], {
     note: "names only",
     accept: ["worker-not-found"],
@@ -61,16 +62,22 @@ export async function ensureSecrets(
 }
 
 /**
- * Checks every secret the environment gives, before anything is written.
+ * Checks every secret the environment gives, before anything is written;
+ * returns the names of those given.
  *
  * @example
  * checkGivenSecrets({ ...ctx, environment: { API_KEYS: "not-a-digest" } }, target.secrets); // throws DeployError
+ * checkGivenSecrets({ ...ctx, environment: { API_KEYS: digest } }, target.secrets); // ["API_KEYS"]
  */
-export function checkGivenSecrets(ctx: DeployContext, rules: readonly SecretRule[]): void {
+export function checkGivenSecrets(ctx: DeployContext, rules: readonly SecretRule[]): string[] {
+  const given: string[] = [];
   for (const rule of rules) {
     const value = readGivenSecret(ctx, rule.name);
-    if (value !== undefined) checkSecretValue(rule.name, value);
+    if (value === undefined) continue;
+    checkSecretValue(rule.name, value);
+    given.push(rule.name);
   }
+  return given;
 }
 
 /**
