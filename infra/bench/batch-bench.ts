@@ -21,6 +21,7 @@ import { unstable_dev } from "wrangler";
 import { chooseEngine } from "../backend/choose-engine";
 import { startCompletionsServer } from "../backend/server";
 import { runAsyncBatchBench } from "./async-batch-bench";
+import { parseCount } from "./cli-args";
 
 const USAGE =
   "usage: npm run bench:batch -- [--items 256] [--concurrency 16] | --async [--lines 2000] [--crash N] [--chunk-lines N] " +
@@ -41,12 +42,6 @@ const { values } = parseArgs({
     "timeout-s": { type: "string", default: "3600" },
   },
 });
-
-function count(text: string, flag: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${flag} must be an integer >= ${min}, got ${text}\n${USAGE}`);
-  return value;
-}
 
 /** Sync mode: one POST /v1/batch of `items` answer requests against as many single requests. */
 async function runSyncBench(items: number, concurrency: number): Promise<Record<string, unknown>> {
@@ -109,7 +104,10 @@ async function runSyncBench(items: number, concurrency: number): Promise<Record<
 
 async function main(): Promise<void> {
   if (!values.async) {
-    const report = await runSyncBench(count(values.items, "--items", 1), count(values.concurrency, "--concurrency", 1));
+    const report = await runSyncBench(
+      parseCount(values.items, "--items", 1, USAGE),
+      parseCount(values.concurrency, "--concurrency", 1, USAGE),
+    );
     console.log(JSON.stringify(report, null, 2));
     return;
   }
@@ -117,14 +115,14 @@ async function main(): Promise<void> {
   const endpoint = endpoints[values.endpoint as keyof typeof endpoints];
   if (endpoint === undefined) throw new Error(`--endpoint must be completions or answer, got ${values.endpoint}\n${USAGE}`);
   const report = await runAsyncBatchBench({
-    lines: count(values.lines, "--lines", 1),
+    lines: parseCount(values.lines, "--lines", 1, USAGE),
     endpoint,
-    crashAfterLines: values.crash === undefined ? undefined : count(values.crash, "--crash", 1),
-    chunkLines: values["chunk-lines"] === undefined ? undefined : count(values["chunk-lines"], "--chunk-lines", 1),
-    pollMs: count(values["poll-ms"], "--poll-ms", 1),
-    sampleMs: count(values["sample-ms"], "--sample-ms", 0),
-    fullSampleMs: count(values["full-sample-ms"], "--full-sample-ms", 0),
-    timeoutS: count(values["timeout-s"], "--timeout-s", 1),
+    crashAfterLines: values.crash === undefined ? undefined : parseCount(values.crash, "--crash", 1, USAGE),
+    chunkLines: values["chunk-lines"] === undefined ? undefined : parseCount(values["chunk-lines"], "--chunk-lines", 1, USAGE),
+    pollMs: parseCount(values["poll-ms"], "--poll-ms", 1, USAGE),
+    sampleMs: parseCount(values["sample-ms"], "--sample-ms", 0, USAGE),
+    fullSampleMs: parseCount(values["full-sample-ms"], "--full-sample-ms", 0, USAGE),
+    timeoutS: parseCount(values["timeout-s"], "--timeout-s", 1, USAGE),
   });
   console.log(JSON.stringify(report, null, 2));
   if (report.error !== undefined || report.exactly_once !== true) process.exitCode = 1;

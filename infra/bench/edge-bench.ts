@@ -20,6 +20,7 @@ import { writeGeneratedModel } from "../model/write-generated-model";
 import type { BenchModelOptions } from "./bench-model";
 import type { ModelReport } from "./model-report";
 import { runWorkerdMemoryBench } from "./workerd-memory";
+import { parseCount } from "./cli-args";
 
 /** The quantized variants' drift from fp32 (infra/model/compare-quantized.ts, 200 greedy steps). */
 function compareQuantized(preset: string): unknown {
@@ -49,8 +50,8 @@ async function main(): Promise<void> {
       memory: { type: "boolean", default: false },
     },
   });
-  const steps = positiveInteger(values.steps, "--steps");
-  const rounds = positiveInteger(values.rounds, "--rounds");
+  const steps = parseCount(values.steps, "--steps", 1, USAGE);
+  const rounds = parseCount(values.rounds, "--rounds", 1, USAGE);
   const files = values.model ?? [];
   // A --model alone replaces the default presets; with --presets it adds to them.
   const presets = (values.presets ?? (files.length > 0 ? "" : DEFAULT_PRESETS)).split(",").filter((name) => name !== "");
@@ -103,12 +104,6 @@ function benchInChild(options: BenchModelOptions): Promise<ModelReport> {
     child.on("error", reject);
     child.on("exit", (code) => (report ? resolve(report) : reject(new Error(`benchmark of ${options.name} exited with code ${code}`))));
   });
-}
-
-function positiveInteger(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} must be a positive integer, got ${text}\n${USAGE}`);
-  return value;
 }
 
 main().catch((error: unknown) => {

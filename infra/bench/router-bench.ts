@@ -34,6 +34,7 @@ import { percentiles, subtract, type Percentiles } from "./percentiles";
 import { disableNetworkEvents, startRouterStack, type RouterStack } from "./router-stack";
 import { measureWorkerdCpu } from "./workerd-cpu";
 import { startWorkerdStack } from "./workerd-stack";
+import { parseCount } from "./cli-args";
 
 const USAGE =
   "usage: npm run bench:router -- [--requests 300] [--warmup 50] [--profile N] [--interval-us 50] [--profile-out FILE.cpuprofile] [--dev-server [--devtools-network]] [--rate-limit]";
@@ -57,10 +58,10 @@ async function main(): Promise<void> {
       "rate-limit": { type: "boolean", default: false },
     },
   });
-  const requests = count(values.requests, "--requests", 1);
-  const warmup = count(values.warmup, "--warmup", 0);
-  const profiled = count(values.profile, "--profile", 0);
-  const intervalUs = count(values["interval-us"], "--interval-us", 1);
+  const requests = parseCount(values.requests, "--requests", 1, USAGE);
+  const warmup = parseCount(values.warmup, "--warmup", 0, USAGE);
+  const profiled = parseCount(values.profile, "--profile", 0, USAGE);
+  const intervalUs = parseCount(values["interval-us"], "--interval-us", 1, USAGE);
   const devServer = values["dev-server"];
   const rateLimit = values["rate-limit"];
 
@@ -178,12 +179,6 @@ async function runRounds(sends: Partial<Record<Kind, Send>>, rounds: number): Pr
     }
   }
   return samples;
-}
-
-function count(text: string, flag: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${flag} must be an integer of at least ${min}, got ${text}\n${USAGE}`);
-  return value;
 }
 
 main().catch((error: unknown) => {
