@@ -5,6 +5,10 @@
  * inherited from the top level.
  */
 
+import { type GpuBackendEntry, readGpuBackendEntries } from "../../src/config/parse-gpu-backends";
+import { ApiError } from "../../src/errors/api-error";
+import { DeployError } from "./deploy-context";
+
 /** The environments wrangler.toml defines for deployment. */
 export const DEPLOY_ENVS = ["staging", "production"] as const;
 export type DeployEnv = (typeof DEPLOY_ENVS)[number];
@@ -88,8 +92,8 @@ export function listSecretRules(env: DeployEnv, vars: Vars): SecretRule[] {
   ];
   for (const backend of readGpuBackends(vars)) {
     const name = backend.api_key_secret;
-    if (typeof name === "string" && !rules.some((rule) => rule.name === name)) {
-      rules.push({ name, required: true, reason: `GPU_BACKENDS entry ${String(backend.name ?? backend.url)} names it` });
+    if (name !== undefined && !rules.some((rule) => rule.name === name)) {
+      rules.push({ name, required: true, reason: `GPU_BACKENDS entry ${backend.name} names it` });
     }
   }
   return rules;
@@ -114,15 +118,19 @@ export function findPlaceholderUrls(urls: readonly string[]): string[] {
 
 function listGpuUrls(vars: Vars): string[] {
   const backends = readGpuBackends(vars);
-  if (backends.length > 0) return backends.map((backend) => String(backend.url));
+  if (backends.length > 0) return backends.map((backend) => backend.url);
   return typeof vars.GPU_BASE_URL === "string" && vars.GPU_BASE_URL !== "" ? [vars.GPU_BASE_URL] : [];
 }
 
-function readGpuBackends(vars: Vars): Record<string, unknown>[] {
+/** GPU_BACKENDS as the Worker reads it: a value it would refuse stops the deploy here, with its message. */
+function readGpuBackends(vars: Vars): GpuBackendEntry[] {
   if (typeof vars.GPU_BACKENDS !== "string" || vars.GPU_BACKENDS.trim() === "") return [];
-  const parsed: unknown = JSON.parse(vars.GPU_BACKENDS);
-  if (!Array.isArray(parsed)) throw new Error("GPU_BACKENDS is not a JSON list");
-  return parsed.filter((entry): entry is Record<string, unknown> => typeof entry === "object" && entry !== null);
+  try {
+    return readGpuBackendEntries(vars.GPU_BACKENDS);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    throw new DeployError(`the Worker would refuse its vars: ${error.message}`, { cause: error });
+  }
 }
 
 function unique(names: readonly string[]): string[] {

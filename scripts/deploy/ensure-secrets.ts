@@ -6,11 +6,11 @@
  * before anything is written. Values reach wrangler on stdin, never argv or
  * the log.
  */
+import { parseApiKeys } from "../../src/config/parse-api-keys";
+import { ApiError } from "../../src/errors/api-error";
 import type { DeployTarget, SecretRule } from "./deploy-target";
 import { type DeployContext, DeployError, logResult, runWrangler } from "./deploy-context";
 import { parseSecretList } from "./wrangler-output";
-
-const DIGEST = /^[0-9a-f]{64}$/i;
 
 /**
  * Sets the secrets of `target` that are given and missing (their values checked by
@@ -81,20 +81,24 @@ export function checkGivenSecrets(ctx: DeployContext, rules: readonly SecretRule
 }
 
 /**
- * Refuses a value the Worker would reject at its first request: API_KEYS
- * lists SHA-256 hex digests of the keys, comma-separated, never the keys.
+ * Refuses a value the Worker would reject at its first request, with the
+ * Worker's own parser: API_KEYS lists SHA-256 hex digests of the keys,
+ * comma-separated, never the keys.
  *
  * @example
  * checkSecretValue("API_KEYS", "zsr_abc"); // throws DeployError
+ * checkSecretValue("API_KEYS", `${digest},`); // passes: the Worker skips the blank entry too
  */
 export function checkSecretValue(name: string, value: string): void {
   if (name !== "API_KEYS") return;
-  const entries = value.split(",").map((entry) => entry.trim());
-  const bad = entries.findIndex((entry) => !DIGEST.test(entry));
-  if (bad >= 0) {
+  try {
+    parseApiKeys(value);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
     throw new DeployError(
-      `API_KEYS entry ${bad + 1} is not a SHA-256 hex digest: API_KEYS lists the digests of the keys, comma-separated, ` +
+      `the Worker would refuse this API_KEYS (${error.message}): it lists the digests of the keys, comma-separated, ` +
         "never the keys themselves (`npm run key:new` prints a key and its digest)",
+      { cause: error },
     );
   }
 }

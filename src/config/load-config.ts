@@ -3,6 +3,7 @@ import { ApiError } from "../errors/api-error";
 import { describeFirstIssue } from "../errors/describe-issue";
 import { DEFAULT_TASK_TABLE } from "../routing/task-table";
 import type { Config, Env } from "./env";
+import { parseApiKeys } from "./parse-api-keys";
 import { parseGpuBackends } from "./parse-gpu-backends";
 import { parseJsonVar, trimSlash } from "./parse-json-var";
 
@@ -56,8 +57,6 @@ const varsSchema = z.object({
   LOG_PROMPTS: z.enum(["true", "false"]).default("false"),
   METRICS_WINDOW_SECONDS: intVar(300),
 });
-
-const DIGEST_PATTERN = /^[0-9a-f]{64}$/i;
 
 const taskTableSchema = z.partialRecord(
   z.enum(Object.keys(DEFAULT_TASK_TABLE) as [keyof typeof DEFAULT_TASK_TABLE]),
@@ -131,29 +130,6 @@ export function loadConfig(env: Env): Config {
     metrics,
     metricsWindowSeconds: vars.METRICS_WINDOW_SECONDS,
   };
-}
-
-/**
- * API_KEYS lists digests, never keys, so the secret opens nothing if it leaks.
- * Set but unusable is an error rather than an open door; a bad entry is named
- * by position, since its text may be a real key pasted by mistake.
- */
-function parseApiKeys(raw: string | undefined): Uint8Array[] {
-  if (raw === undefined) return [];
-  const entries = raw
-    .split(",")
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== "");
-  if (entries.length === 0) throw new ApiError("config_error", "invalid configuration API_KEYS: no digests listed");
-  return entries.map((entry, index) => {
-    if (!DIGEST_PATTERN.test(entry)) {
-      throw new ApiError(
-        "config_error",
-        `invalid configuration API_KEYS: entry ${index + 1} is not a SHA-256 hex digest (npm run key:new prints one)`,
-      );
-    }
-    return Uint8Array.from(entry.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-  });
 }
 
 /** `*`, or comma-separated origins, each `scheme://host[:port]` as a browser sends it in `Origin`. */

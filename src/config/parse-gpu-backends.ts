@@ -15,6 +15,28 @@ const entrySchema = z.object({
 
 const listSchema = z.array(entrySchema).min(1);
 
+/** One checked `GPU_BACKENDS` entry, before defaults and secrets are applied. */
+export type GpuBackendEntry = z.infer<typeof entrySchema>;
+
+/**
+ * Checks the `GPU_BACKENDS` var against the Worker's schema (a non-empty JSON
+ * list of entries with unique names) without reading any secret, so the
+ * deploy can refuse what the Worker would refuse at its first request.
+ *
+ * @example
+ * readGpuBackendEntries('[{"name":"tgi","url":"https://tgi.acme.dev","api_key_secret":"TGI_KEY"}]')[0]?.api_key_secret; // "TGI_KEY"
+ * readGpuBackendEntries('[{"name":"a","url":"http://a"},{"name":"a","url":"http://b"}]'); // throws config_error "'a' appears twice"
+ */
+export function readGpuBackendEntries(raw: string): GpuBackendEntry[] {
+  const entries = parseJsonVar("GPU_BACKENDS", raw, listSchema) ?? [];
+  const names = new Set<string>();
+  for (const { name } of entries) {
+    if (names.has(name)) throw new ApiError("config_error", `invalid configuration GPU_BACKENDS: '${name}' appears twice`);
+    names.add(name);
+  }
+  return entries;
+}
+
 /**
  * Parses the `GPU_BACKENDS` var: several OpenAI-compatible servers (vLLM
  * replicas, a TGI beside them), each `gpu:<name>`, with a weight for the
@@ -29,11 +51,7 @@ export function parseGpuBackends(
   defaults: { model: string; timeoutMs: number; contextTokens: number },
   readSecret: (name: string) => string | undefined,
 ): GpuSettings[] {
-  const entries = parseJsonVar("GPU_BACKENDS", raw, listSchema) ?? [];
-  const names = new Set<string>();
-  return entries.map((entry) => {
-    if (names.has(entry.name)) throw new ApiError("config_error", `invalid configuration GPU_BACKENDS: '${entry.name}' appears twice`);
-    names.add(entry.name);
+  return readGpuBackendEntries(raw).map((entry) => {
     const apiKey = entry.api_key_secret ? readSecret(entry.api_key_secret) : undefined;
     if (entry.api_key_secret && !apiKey) {
       throw new ApiError("config_error", `invalid configuration GPU_BACKENDS: secret ${entry.api_key_secret} is not set`);

@@ -200,9 +200,28 @@ describe("npm run deploy: the plan against a scripted wrangler", () => {
     expect(account.secrets.get("zeroshot-router-staging")?.get("API_KEYS")).toBe(rotated);
   });
 
+  it("judges API_KEYS and GPU_BACKENDS with the Worker's own parsers", async () => {
+    // The Worker skips blank entries, so a trailing comma deploys; a list of nothing does not.
+    const trailing = await deploy(createFakeAccount(), { target: staging, environment: { API_KEYS: `${DIGEST},` } });
+    expect(trailing.error).toBeUndefined();
+    expect(trailing.changes).toContain("secret API_KEYS");
+    const empty = await deploy(createFakeAccount(), { target: staging, environment: { API_KEYS: " , " } });
+    expect(empty.error?.message).toContain("invalid configuration API_KEYS: no digests listed");
+    expect(empty.calls).toEqual([]);
+    const refused = (raw: string) => () => listSecretRules("production", { GPU_BACKENDS: raw });
+    expect(refused('{"name":"a","url":"https://a.acme.test"}')).toThrow(DeployError);
+    expect(refused('[{"name":"a","url":"https://a.acme.test"},{"name":"a","url":"https://b.acme.test"}]')).toThrow(
+      "the Worker would refuse its vars: invalid configuration GPU_BACKENDS: 'a' appears twice",
+    );
+    expect(refused('[{"name":"a","url":"a.acme.test"}]')).toThrow(/GPU_BACKENDS\.0\.url/);
+  });
+
   it("refuses, before any wrangler call, a raw key as API_KEYS, a placeholder GPU URL, a missing model", async () => {
     const rawKey = await deploy(createFakeAccount(), { environment: { ...secrets, API_KEYS: "zsr_test-key" } });
-    expect(rawKey.error?.message).toMatch(/^API_KEYS entry 1 is not a SHA-256 hex digest: .* never the keys themselves/);
+    expect(rawKey.error?.message).toMatch(
+      /^the Worker would refuse this API_KEYS \(invalid configuration API_KEYS: entry 1 is not a SHA-256 hex digest .*\): .* never the keys themselves/,
+    );
+    expect(rawKey.error?.message).not.toContain("zsr_test-key");
     const placeholder = await deploy(createFakeAccount(), {
       environment: secrets,
       target: { ...production, gpuUrls: ["https://vllm.example.com"] },
