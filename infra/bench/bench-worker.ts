@@ -1,10 +1,10 @@
 /** The router on its own workerd for one benchmark variant: one model in local R2, the inspector on. */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encode } from "gpt-tokenizer/encoding/r50k_base";
 import { unstable_dev } from "wrangler";
+import { runWrangler } from "../run-wrangler";
 import { connectIsolateInspector, findFreePort, findInspectorUrl } from "./isolate-memory";
 import type { IsolateMemory } from "./isolate-memory";
 import { sampleRss, workerdPids } from "./workerd-process";
@@ -43,10 +43,7 @@ export interface BenchWorker {
 export async function startBenchWorker(modelPath: string, vars: Record<string, string>): Promise<BenchWorker> {
   // A fresh persist folder per variant keeps at most one model copy on disk.
   const persistTo = mkdtempSync(join(tmpdir(), "workerd-memory-"));
-  execFileSync("npx", ["wrangler", "r2", "object", "put", `${BUCKET}/${KEY}`, "--file", modelPath, "--local", "--persist-to", persistTo], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-  });
+  runWrangler(["r2", "object", "put", `${BUCKET}/${KEY}`, "--file", modelPath, "--local", "--persist-to", persistTo]);
   const before = new Set(workerdPids().map(({ pid }) => pid));
   const inspectorPort = await findFreePort();
   const worker = await unstable_dev("src/index.ts", {

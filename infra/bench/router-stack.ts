@@ -4,12 +4,13 @@
  * router under wrangler's dev server (`unstable_dev`, the same workerd and
  * proxy as `wrangler dev`) with GPU_BASE_URL pointing at it.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { unstable_dev } from "wrangler";
+import { runWrangler } from "../run-wrangler";
 import { openInspectorClient } from "./inspector-client";
 import { findFreePort, findInspectorUrl } from "./isolate-memory";
 
@@ -17,9 +18,9 @@ import { findFreePort, findInspectorUrl } from "./isolate-memory";
 export interface RouterStack {
   /** The scripted backend's base URL, e.g. `http://127.0.0.1:41234`. */
   backendUrl: string;
-  /** The router's base URL through wrangler's dev server. */
+  /** The router's base URL: wrangler's dev server, or workerd's direct socket (`startWorkerdStack`). */
   routerUrl: string;
-  /** wrangler's inspector proxy port (relays CDP to the Worker's isolate). */
+  /** Where CDP reaches the Worker's isolate: wrangler's inspector proxy, or workerd's own inspector (0 when not asked for). */
   inspectorPort: number;
   stop(): Promise<void>;
 }
@@ -82,14 +83,7 @@ export async function startRouterStack(
 function seedEdgeModel(config: string, persistTo: string, modelPath: string): void {
   const key = readFileSync(config, "utf8").match(/^EDGE_MODEL_KEY = "(.*)"$/m)?.[1];
   if (!key) throw new Error("wrangler.toml has no EDGE_MODEL_KEY");
-  execFileSync(
-    "npx",
-    ["wrangler", "r2", "object", "put", `zeroshot-models/${key}`, "--file", modelPath, "--local", "--persist-to", persistTo, "-c", config],
-    {
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-    },
-  );
+  runWrangler(["r2", "object", "put", `zeroshot-models/${key}`, "--file", modelPath, "--local", "--persist-to", persistTo, "-c", config]);
 }
 
 /**

@@ -7,13 +7,13 @@
  * that forwards a body to the backend and returns the answer: the least any
  * Worker in front of the backend costs on this machine.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { runWrangler } from "../run-wrangler";
 import { findFreePort } from "./isolate-memory";
 import { type RouterStack, startScriptedBackend, writeBenchConfig } from "./router-stack";
 
@@ -102,10 +102,7 @@ export async function startWorkerdStack(options: { rateLimit?: boolean; inspect?
 
 /** `wrangler deploy --dry-run`: the same esbuild bundle a deploy uploads. */
 function bundleWorker(config: string, outdir: string): void {
-  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--env", "", "--outdir", outdir, "-c", config], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-  });
+  runWrangler(["deploy", "--dry-run", "--env", "", "--outdir", outdir, "-c", config]);
 }
 
 /**

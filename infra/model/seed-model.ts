@@ -9,7 +9,7 @@
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { execFileSync } from "node:child_process";
+import { runWrangler } from "../run-wrangler";
 import { convertModel } from "./convert-model";
 import { writeGeneratedModel } from "./write-generated-model";
 
@@ -32,10 +32,7 @@ export async function chooseLocalModel(explicit?: string): Promise<{ path: strin
  * seedLocalModel("models/Xenova/distilgpt2/decoder_model_merged.onnx");
  */
 export function seedLocalModel(path: string): void {
-  execFileSync("npx", ["wrangler", "r2", "object", "put", `${EDGE_BUCKET}/${EDGE_MODEL_KEY}`, "--file", path, "--local"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-  });
+  runWrangler(["r2", "object", "put", `${EDGE_BUCKET}/${EDGE_MODEL_KEY}`, "--file", path, "--local"]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
