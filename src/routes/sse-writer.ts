@@ -1,3 +1,5 @@
+import type { ServedRun } from "../middleware/trace-request";
+
 /**
  * A `text/event-stream` body the route writes into while the run goes on.
  * Writes are queued, never awaited by the producer; when the client goes
@@ -42,11 +44,6 @@ export function createSseWriter(): SseWriter {
   };
 }
 
-/** A run whose result names the backend that served it. */
-interface ServedRun {
-  backend: { id: string };
-}
-
 /**
  * The event-stream Response of a run that streams into `sse`: it waits until
  * `started` fires (the first piece) or the run ends, so a run that fails
@@ -59,7 +56,7 @@ interface ServedRun {
  * const run = runTask(task, input, options, deps, (text, backend) => { stream.started(backend.id); sse.send({ text }, "delta"); });
  * return respondWhenStarted(sse, stream, run, (done) => sse.send(body(done), "done"), (error) => sse.send(describeError(error).body, "error"));
  */
-export async function respondWhenStarted<T extends ServedRun>(
+export async function respondWhenStarted<T extends Pick<ServedRun, "backend">>(
   sse: SseWriter,
   stream: StreamStart,
   run: Promise<T>,

@@ -45,8 +45,9 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
       return c.json(formatTaskResponse(task, run, { includePrompt: options.include_prompt, totalMs: Date.now() - started }), 200);
     });
   }
-  // A wildcard, not `/v1/tasks/:task`: a parameter beside the static task paths would push Hono
-  // off its RegExpRouter onto the slower TrieRouter for every request. It runs only when no task matched.
+  // A wildcard, not `/v1/tasks/:task`: the app's RegExpRouter (app.ts) refuses a parameter beside
+  // the static task paths, which Hono's default router would have served with its slower TrieRouter.
+  // It runs only when no task matched.
   app.on(["POST", "GET", "PUT", "PATCH", "DELETE"], "/v1/tasks/*", (c) => {
     const name = c.req.path.slice("/v1/tasks/".length);
     // The wildcard also matches /v1/tasks itself; that and deeper paths are the app's plain 404.

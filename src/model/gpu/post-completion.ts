@@ -32,7 +32,7 @@ export function postCompletion(target: CompletionTarget, body: Record<string, un
 
 /**
  * Sends the request and lets `read` consume the successful response, turning
- * failures into `APICallError`s as `postCompletion` documents. The timer
+ * failures into `APICallError`s as `postCompletion` documents. The timeout
  * covers `read` too, since a body that stalls halfway is as bad as a stalled
  * connect. `APICallError`s that `read` throws pass through.
  *
@@ -77,7 +77,7 @@ export async function sendCompletionRequest<T>(
   } catch (error) {
     const failed = (failure: "timeout" | "cancelled" | "network", message: string, isRetryable: boolean) =>
       new APICallError({ backend: target.backendId, failure, message, url: target.url, isRetryable, cause: error });
-    // Checked first: once the timer fired, whatever broke (a cancelled read, a cut stream) broke because of it.
+    // Checked first: once the timeout fired, whatever broke (a cancelled read, a cut stream) broke because of it.
     if (timeout.aborted) throw failed("timeout", `no complete answer within ${target.timeoutMs} ms`, true);
     if (error instanceof APICallError) throw error;
     if (signal?.aborted) throw failed("cancelled", "request cancelled", false);

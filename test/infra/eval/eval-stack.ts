@@ -13,32 +13,23 @@ import { findRequests } from "../../support/stub-control";
 const run = promisify(execFile);
 
 /**
- * The router as users run it for an eval: the Worker under wrangler's dev
- * server with the vLLM stand-in (the scripted backend) as its GPU and the
- * tiny generated GPT-2 in its local R2 as its edge model.
- *
- * @example
- * const stack = await startEvalStack(); … await stack.stop();
- */
-export async function startEvalStack(): Promise<RouterStack> {
-  const tiny = await writeGeneratedModel({ preset: "tiny", seed: 1, outDir: "node_modules/.cache/zeroshot-router/eval-tiny-gpt2" });
-  const { path } = await convertModel(tiny.modelPath);
-  return startRouterStack({ EDGE_MODEL: "tiny-random-gpt2", TASK_BACKENDS: "" }, { edgeModelPath: path });
-}
-
-/**
- * One eval stack for the calling test file: started before its tests (the
- * model conversion and wrangler's start take up to minutes), stopped after.
- * The returned stack reads through to the started one.
+ * The router as users run it for an eval, one per calling test file: the
+ * Worker under wrangler's dev server with the vLLM stand-in (the scripted
+ * backend) as its GPU and the tiny generated GPT-2 in its local R2 as its
+ * edge model. Started before the file's tests (the model conversion and
+ * wrangler's start take up to minutes), stopped after; the returned URLs
+ * read through to the started stack.
  *
  * @example
  * const stack = useEvalStack();
  * it("…", async () => { await runEval(["--router", stack.routerUrl, …]); });
  */
-export function useEvalStack(): RouterStack {
+export function useEvalStack(): Pick<RouterStack, "backendUrl" | "routerUrl"> {
   let started: RouterStack | undefined;
   beforeAll(async () => {
-    started = await startEvalStack();
+    const tiny = await writeGeneratedModel({ preset: "tiny", seed: 1, outDir: "node_modules/.cache/zeroshot-router/eval-tiny-gpt2" });
+    const { path } = await convertModel(tiny.modelPath);
+    started = await startRouterStack({ EDGE_MODEL: "tiny-random-gpt2", TASK_BACKENDS: "" }, { edgeModelPath: path });
   }, 180_000);
   afterAll(async () => {
     await started?.stop();
@@ -54,10 +45,6 @@ export function useEvalStack(): RouterStack {
     get routerUrl() {
       return current().routerUrl;
     },
-    get inspectorPort() {
-      return current().inspectorPort;
-    },
-    stop: () => current().stop(),
   };
 }
 
