@@ -1,7 +1,19 @@
 import { z } from "@hono/zod-openapi";
 import type { CompletionChoice, CompletionLogprobs, CompletionRequest, CompletionResult } from "../model/completion";
+import { GPT2_VOCAB_SIZE } from "../model/tokenizer";
 
-const tokenIds = z.array(z.int().min(0)).min(1);
+// Checked here, not left to a backend: vLLM answers an empty prompt or an unknown id with a 400 that
+// would reach the client as the backend's 502 (which OpenAI's clients retry), and the edge model throws.
+// Every model the router serves has GPT-2's vocabulary.
+const promptText = z.string().min(1, "must not be empty");
+const tokenIds = z
+  .array(
+    z
+      .int()
+      .min(0)
+      .max(GPT2_VOCAB_SIZE - 1, `must be a GPT-2 token id (0 to ${GPT2_VOCAB_SIZE - 1})`),
+  )
+  .min(1);
 
 /**
  * `POST /v1/completions` as OpenAI and vLLM define it. Fields the router
@@ -14,7 +26,11 @@ const tokenIds = z.array(z.int().min(0)).min(1);
 export const completionRequestSchema = z
   .object({
     model: z.string().min(1).openapi({ example: "gpt2" }),
-    prompt: z.union([z.string(), z.array(z.string()).min(1), tokenIds, z.array(tokenIds).min(1)]).openapi({ example: "Once upon a time" }),
+    prompt: z
+      .union([promptText, z.array(promptText).min(1), tokenIds, z.array(tokenIds).min(1)], {
+        error: "must be a non-empty string, a list of them, or GPT-2 token ids (one list or several)",
+      })
+      .openapi({ example: "Once upon a time" }),
     max_tokens: z.int().min(1).max(4096).default(16),
     temperature: z.number().min(0).max(2).default(1),
     top_p: z.number().gt(0).max(1).optional(),

@@ -102,6 +102,21 @@ describe("errors the official client types", () => {
     expect(error).toMatchObject({ code: "context_length_exceeded", param: "max_tokens" });
   });
 
+  it.each([
+    ["an empty prompt", ""],
+    ["an empty prompt in a list", ["Once", ""]],
+    ["a token id past GPT-2's vocabulary", [50257]],
+    ["such an id in a list of token prompts", [[464, 3797], [99999]]],
+  ])("%s is the client's 422 on either backend, not a backend failure the client would retry", async (_, prompt) => {
+    for (const model of ["gpt2", EDGE]) {
+      const error = await client.completions
+        .create({ model, prompt: prompt as string, max_tokens: 2, temperature: 0 })
+        .catch((reason: unknown) => reason);
+      expect(error).toBeInstanceOf(OpenAI.UnprocessableEntityError);
+      expect((error as Error).message).toMatch(/^422 prompt/);
+    }
+  });
+
   it("a stream that breaks after it started ends with an error event, never as a shorter answer", async () => {
     const stream = await client.completions.create({
       model: "gpt2",
