@@ -62,14 +62,18 @@ async function readCreateRequest(c: Context<AppEnv>): Promise<CreateBatchRequest
   } catch {
     throw new ApiError("invalid_json", "malformed JSON body");
   }
-  const form = jsonFormSchema.safeParse(json);
-  if (form.success)
-    return { ...shortcut, inputFileId: (await storeBatchInput(settings, [new TextEncoder().encode(form.data.input)], "batch.jsonl")).id };
-  const parsed = createBatchBodySchema.safeParse(json);
-  if (!parsed.success) {
-    const { path, message } = describeFirstIssue(parsed.error);
-    throw new ApiError("invalid_request", message, { path }, { param: path.join(".") || undefined });
+  // A body with `input` is the JSONL shortcut, so a bad `input` is named, not a missing `input_file_id`.
+  if (typeof json === "object" && json !== null && "input" in json) {
+    const { input } = parseBody(jsonFormSchema, json);
+    return { ...shortcut, inputFileId: (await storeBatchInput(settings, [new TextEncoder().encode(input)], "batch.jsonl")).id };
   }
-  const { input_file_id, endpoint, completion_window, metadata } = parsed.data;
+  const { input_file_id, endpoint, completion_window, metadata } = parseBody(createBatchBodySchema, json);
   return { inputFileId: input_file_id, endpoint, completionWindow: completion_window, metadata: metadata ?? null };
+}
+
+function parseBody<T>(schema: z.ZodType<T>, json: unknown): T {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const { path, message } = describeFirstIssue(parsed.error);
+  throw new ApiError("invalid_request", message, { path }, { param: path.join(".") || undefined });
 }

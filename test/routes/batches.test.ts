@@ -104,6 +104,15 @@ describe("async batches (OpenAI Batch format)", () => {
     expect(await waitForBatch(accepted.body.id)).toMatchObject({ status: "completed", request_counts: { total: 4, completed: 4 } });
   });
 
+  it("names `input` when the JSON form's input is not JSONL text, and `input_file_id` when neither form is there", async () => {
+    const badInput = await call("POST", "/v1/batches", undefined, { input: 5 });
+    expect(badInput.status).toBe(422);
+    expect(badInput.body.error).toMatchObject({ type: "invalid_request", param: "input" });
+    const neither = await call("POST", "/v1/batches", undefined, { endpoint: "/v1/completions", completion_window: "24h" });
+    expect(neither.status).toBe(422);
+    expect(neither.body.error).toMatchObject({ type: "invalid_request", param: "input_file_id" });
+  });
+
   it("takes a JSONL body over MAX_BODY_BYTES, fails over-long lines alone, and refuses a body over BATCH_MAX_BYTES with a 413", async () => {
     const lines = [answerLine("small", "Small?"), answerLine("big", `Big ${"x".repeat(600)}?`), answerLine("after", "After?")];
     const { id, chunks, bindings } = await createCaptured(lines, 2, { MAX_BODY_BYTES: "500" });
