@@ -114,6 +114,7 @@ describe("errors the official client types", () => {
         .catch((reason: unknown) => reason);
       expect(error).toBeInstanceOf(OpenAI.UnprocessableEntityError);
       expect((error as Error).message).toMatch(/^422 prompt/);
+      expect((error as InstanceType<typeof OpenAI.APIError>).param).toMatch(/^prompt(\.\d+)*$/);
     }
   });
 

@@ -37,6 +37,7 @@ describe("client errors", () => {
     const reply = await postJson(path, body);
     expectError(reply, 422, "invalid_request");
     expect(reply.body.error.details.path).toEqual(failingPath);
+    expect(reply.body.error.param).toBe(failingPath.join("."));
   });
 
   it("a JSON array body is a 422", async () => {
