@@ -7,16 +7,23 @@ import { ApiError } from "../errors/api-error";
 const MULTIPART_SLACK = 64 * 1024;
 
 /**
- * Rejects bodies over the configured limit with a 413 before they are
- * parsed: `MAX_BODY_BYTES`, except for uploads (`POST /v1/files` and JSONL
- * `POST /v1/batches`), which stream into R2 under `BATCH_MAX_BYTES`. The
- * limits are read per request because they are bindings.
+ * Admits only bodies the router can read, before they are parsed: a body
+ * with a `Content-Encoding` other than identity is a 415 (Workers hand the
+ * Worker the bytes as sent, and neither the limits nor the parsers could
+ * judge compressed ones), and one over the limit a 413: `MAX_BODY_BYTES`,
+ * except for uploads (`POST /v1/files` and JSONL `POST /v1/batches`), which
+ * stream into R2 under `BATCH_MAX_BYTES`. The limits are read per request
+ * because they are bindings.
  *
  * @example
  * app.use("/v1/*", limitBody());
  */
 export function limitBody(): MiddlewareHandler<AppEnv> {
   return (c, next) => {
+    const encoding = c.req.header("content-encoding")?.trim().toLowerCase();
+    if (encoding && encoding !== "identity") {
+      throw new ApiError("unsupported_media_type", `content-encoding '${encoding}' is not supported: send the body uncompressed`);
+    }
     const config = c.get("config");
     const maxSize = isUpload(c.req.method, c.req.path, c.req.header("content-type"))
       ? config.asyncBatch.maxBytes + MULTIPART_SLACK

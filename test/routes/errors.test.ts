@@ -80,6 +80,23 @@ describe("client errors", () => {
     expectError(await send("/nowhere", { method: "GET" }), 404, "not_found");
   });
 
+  it("a compressed body is a 415: the router never decodes one, so it must not read its bytes as JSON", async () => {
+    const body = new Blob([JSON.stringify({ question: "Who wrote Hamlet?" })]).stream().pipeThrough(new CompressionStream("gzip"));
+    const reply = await send("/v1/tasks/answer", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      body: await new Response(body).arrayBuffer(),
+    });
+    expectError(reply, 415, "unsupported_media_type");
+    expect(reply.body.error.message).toContain("'gzip'");
+    const identity = await send("/v1/tasks/answer", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "identity" },
+      body: JSON.stringify({}),
+    });
+    expectError(identity, 422, "invalid_request");
+  });
+
   it("a body over the limit is a 413", async () => {
     const reply = await postJson("/v1/tasks/summarize", { text: "x".repeat(300_000) });
     expectError(reply, 413, "payload_too_large");
