@@ -4,7 +4,7 @@ import { GPT2_VOCAB_SIZE } from "../model/tokenizer";
 
 // Checked here, not left to a backend: vLLM answers an empty prompt or an unknown id with a 400 that
 // would reach the client as the backend's 502 (which OpenAI's clients retry), and the edge model throws.
-// Every model the router serves has GPT-2's vocabulary.
+// The router is built for the GPT-2 family, whose models all have its vocabulary (its tokenizer too).
 const promptText = z.string().min(1, "must not be empty");
 const tokenIds = z
   .array(

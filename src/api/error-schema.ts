@@ -7,6 +7,8 @@ export const errorSchema = z
       type: z.string().openapi({ example: "invalid_request" }),
       message: z.string(),
       details: z.record(z.string(), z.unknown()).optional(),
+      param: z.string().optional().openapi({ description: "The field at fault, as OpenAI's errors name it." }),
+      code: z.string().optional().openapi({ description: "OpenAI's code, where it has one (context_length_exceeded)." }),
     }),
   })
   .openapi("Error");

@@ -24,7 +24,7 @@ export async function uploadFile(
 ): Promise<FileObject> {
   const bucket = requireFileBucket(settings);
   const boundary = readBoundary(contentType);
-  if (!body) throw new ApiError("invalid_request", "the request has no body", { param: "file" });
+  if (!body) throw new ApiError("invalid_request", "the request has no body", undefined, { param: "file" });
   const id = createFileId();
   let purpose: string | undefined;
   let stored: { filename: string; bytes: number } | undefined;

@@ -20,7 +20,7 @@ const MULTIPART_SLACK = 64 * 1024;
  */
 export function limitBody(): MiddlewareHandler<AppEnv> {
   return (c, next) => {
-    const encoding = c.req.header("content-encoding")?.trim().toLowerCase();
+    const encoding = c.req.raw.body ? c.req.header("content-encoding")?.trim().toLowerCase() : undefined;
     if (encoding && encoding !== "identity") {
       throw new ApiError("unsupported_media_type", `content-encoding '${encoding}' is not supported: send the body uncompressed`);
     }

@@ -62,8 +62,8 @@ async function readCreateRequest(c: Context<AppEnv>): Promise<CreateBatchRequest
   } catch {
     throw new ApiError("invalid_json", "malformed JSON body");
   }
-  // A body with `input` is the JSONL shortcut, so a bad `input` is named, not a missing `input_file_id`.
-  if (typeof json === "object" && json !== null && "input" in json) {
+  // A body with `input` and no `input_file_id` is the JSONL shortcut, so a bad `input` is named.
+  if (typeof json === "object" && json !== null && "input" in json && !("input_file_id" in json)) {
     const { input } = parseBody(jsonFormSchema, json);
     return { ...shortcut, inputFileId: (await storeBatchInput(settings, [new TextEncoder().encode(input)], "batch.jsonl")).id };
   }

@@ -26,6 +26,7 @@ const route = createRoute({
   responses: {
     200: { description: "A text_completion object, or with stream: true an event stream of chunks ending in data: [DONE]." },
     404: errorResponse("No such model."),
+    415: errorResponse("Not a JSON body, or a compressed one."),
     422: errorResponse("The body is not a completions request."),
     502: errorResponse("Every backend failed."),
   },

@@ -7,6 +7,7 @@ import { buildTaskResponseSchema } from "../api/task-response";
 const errorResponses = {
   400: "Malformed JSON body.",
   413: "Body over the configured limit.",
+  415: "Not a JSON body, or a compressed one.",
   422: "The body does not match the task's schema, or the input cannot fit the model.",
   502: "The backend failed or answered something malformed.",
   503: "The requested backend is not configured.",

@@ -111,6 +111,14 @@ describe("async batches (OpenAI Batch format)", () => {
     const neither = await call("POST", "/v1/batches", undefined, { endpoint: "/v1/completions", completion_window: "24h" });
     expect(neither.status).toBe(422);
     expect(neither.body.error).toMatchObject({ type: "invalid_request", param: "input_file_id" });
+    // OpenAI's form stays OpenAI's form with a stray input beside it: here, a file that does not exist.
+    const both = await call("POST", "/v1/batches", undefined, {
+      input: null,
+      input_file_id: "file-0123456789abcdef0123456789abcdef",
+      endpoint: "/v1/completions",
+      completion_window: "24h",
+    });
+    expect(both.status).toBe(404);
   });
 
   it("takes a JSONL body over MAX_BODY_BYTES, fails over-long lines alone, and refuses a body over BATCH_MAX_BYTES with a 413", async () => {
