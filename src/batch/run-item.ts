@@ -1,8 +1,7 @@
-import type { z } from "zod";
 import { toRunOptions, optionsSchema, type TaskRequestOptions } from "../api/task-options";
 import { formatTaskResponse, type TaskResponse } from "../api/task-response";
 import { ApiError, type DescribeError, type ErrorBody } from "../errors/api-error";
-import { describeFirstIssue } from "../errors/describe-issue";
+import { parseOrThrow } from "../errors/parse-or-throw";
 import type { PipelineDeps } from "../pipeline/create-pipeline-deps";
 import { runTask } from "../pipeline/run-task";
 import { getTask } from "../prompts/registry";
@@ -41,10 +40,10 @@ export interface ItemDeps {
 export function parseBatchItem(item: BatchItem, inputPath = ["input"]): ParsedItem {
   const task = getTask(item.task);
   if (!task) throw new ApiError("not_found", `unknown task '${item.task}'`, { path: ["task"] });
-  const options = parseOrThrow(optionsSchema, item.options ?? {}, ["options"]);
+  const options = parseOrThrow(optionsSchema, item.options ?? {}, { at: ["options"] });
   // A batch answers in one body (or one output line) per item: there is nothing to stream into.
   if (options.stream) throw new ApiError("invalid_request", "options.stream: batch items cannot stream", { path: ["options", "stream"] });
-  return { task, input: parseOrThrow(task.input, item.input, inputPath), options };
+  return { task, input: parseOrThrow(task.input, item.input, { at: inputPath }), options };
 }
 
 /**
@@ -65,11 +64,4 @@ export async function runBatchItem(item: BatchItem | ParsedItem, deps: ItemDeps)
     const { status, body } = deps.describeError(error);
     return { status: "error", error: body.error, httpStatus: status };
   }
-}
-
-function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, at: string[]): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const { path, message } = describeFirstIssue(parsed.error, at);
-  throw new ApiError("invalid_request", message, { path });
 }

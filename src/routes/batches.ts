@@ -4,7 +4,7 @@ import { createBatch, type CreateBatchRequest } from "../batch/create-batch";
 import { cancelBatch, getBatch, listBatches, readBatchOutput } from "../batch/manage-batch";
 import type { AppEnv } from "../config/env";
 import { ApiError } from "../errors/api-error";
-import { describeFirstIssue } from "../errors/describe-issue";
+import { parseOrThrow } from "../errors/parse-or-throw";
 import { storeBatchInput } from "../files/upload-file";
 import { z } from "zod";
 import {
@@ -64,16 +64,9 @@ async function readCreateRequest(c: Context<AppEnv>): Promise<CreateBatchRequest
   }
   // A body with `input` and no `input_file_id` is the JSONL shortcut, so a bad `input` is named.
   if (typeof json === "object" && json !== null && "input" in json && !("input_file_id" in json)) {
-    const { input } = parseBody(jsonFormSchema, json);
+    const { input } = parseOrThrow(jsonFormSchema, json, { param: true });
     return { ...shortcut, inputFileId: (await storeBatchInput(settings, [new TextEncoder().encode(input)], "batch.jsonl")).id };
   }
-  const { input_file_id, endpoint, completion_window, metadata } = parseBody(createBatchBodySchema, json);
+  const { input_file_id, endpoint, completion_window, metadata } = parseOrThrow(createBatchBodySchema, json, { param: true });
   return { inputFileId: input_file_id, endpoint, completionWindow: completion_window, metadata: metadata ?? null };
-}
-
-function parseBody<T>(schema: z.ZodType<T>, json: unknown): T {
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const { path, message } = describeFirstIssue(parsed.error);
-  throw new ApiError("invalid_request", message, { path }, { param: path.join(".") || undefined });
 }
