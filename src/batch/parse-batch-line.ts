@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ApiError } from "../errors/api-error";
 import { describeFirstIssue } from "../errors/describe-issue";
 import { getTask } from "../prompts/registry";
-import { parseBatchItem, type BatchItem, type ParsedItem } from "./run-item";
+import { parseBatchItem, type BatchItem, type ItemPaths, type ParsedItem } from "./run-item";
 
 /** A request line that can run: the validated item, and which endpoint's response shape it wants. */
 export interface ValidLine {
@@ -18,6 +18,8 @@ export interface InvalidLine {
   customId: string | null;
   code: string;
   message: string;
+  /** The field of the line at fault (`body.question`, `custom_id`), as OpenAI's batch errors name it. */
+  param: string | null;
 }
 
 const lineSchema = z.object({
@@ -57,14 +59,14 @@ export function parseBatchLine(text: string): ValidLine | InvalidLine {
   try {
     json = JSON.parse(text);
   } catch {
-    return { ok: false, customId: null, code: "invalid_json", message: "the line is not valid JSON" };
+    return invalid(null, "invalid_json", "the line is not valid JSON");
   }
   const rawId = (json as { custom_id?: unknown } | null)?.custom_id;
   const customId = typeof rawId === "string" && rawId.length > 0 ? rawId : null;
   const line = lineSchema.safeParse(json);
-  if (!line.success) return invalid(customId, "invalid_request", describeFirstIssue(line.error, [], "line").message);
+  if (!line.success) return invalidBy(customId, "invalid_request", describeFirstIssue(line.error, [], "line"));
   const item = toItem(line.data.url, line.data.body);
-  if ("code" in item) return invalid(customId, item.code, item.message);
+  if ("code" in item) return invalidBy(customId, item.code, item);
   return { ok: true, customId: line.data.custom_id, url: line.data.url, item };
 }
 
@@ -81,7 +83,7 @@ export function checkBatchLine(text: string | undefined, endpoint: string | null
   if (text === undefined) return invalid(null, "line_too_long", "the line is longer than MAX_BODY_BYTES, the limit of one request body");
   const parsed = parseBatchLine(text);
   if (!parsed.ok || endpoint === null || parsed.url === endpoint) return parsed;
-  return invalid(parsed.customId, "invalid_url", `url '${parsed.url}' differs from the batch's endpoint '${endpoint}'`);
+  return invalid(parsed.customId, "invalid_url", `url '${parsed.url}' differs from the batch's endpoint '${endpoint}'`, "url");
 }
 
 /**
@@ -96,28 +98,40 @@ export function isBatchEndpoint(url: string): boolean {
   return taskName !== undefined && getTask(taskName) !== undefined;
 }
 
-function toItem(url: string, body: Record<string, unknown>): ParsedItem | { code: string; message: string } {
+/** Why a line's request cannot run, and the path in the line at fault. */
+type LineFault = { code: string; message: string; path: string[] };
+
+function toItem(url: string, body: Record<string, unknown>): ParsedItem | LineFault {
   if (url === "/v1/completions") {
     const parsed = completionsSchema.safeParse(body);
-    if (!parsed.success) return { code: "invalid_request", message: describeFirstIssue(parsed.error, ["body"]).message };
+    if (!parsed.success) return { code: "invalid_request", ...describeFirstIssue(parsed.error, ["body"]) };
     const { model: _model, prompt, ...options } = parsed.data;
-    return checkItem({ task: "generate", input: { prompt }, options });
+    // The completion fields are the task's options, but they sit in the body itself.
+    return checkItem({ task: "generate", input: { prompt }, options }, { input: ["body"], options: ["body"] });
   }
   const taskName = TASK_URL.exec(url)?.[1];
-  if (taskName === undefined) return { code: "invalid_url", message: `url must be /v1/tasks/{task} or /v1/completions, not '${url}'` };
+  if (taskName === undefined) {
+    return { code: "invalid_url", message: `url must be /v1/tasks/{task} or /v1/completions, not '${url}'`, path: ["url"] };
+  }
   const { options, ...input } = body;
-  return checkItem({ task: taskName, input, options });
+  return checkItem({ task: taskName, input, options }, { input: ["body"], options: ["body", "options"] });
 }
 
-function checkItem(item: BatchItem): ParsedItem | { code: string; message: string } {
+function checkItem(item: BatchItem, paths: ItemPaths): ParsedItem | LineFault {
   try {
-    return parseBatchItem(item, ["body"]);
+    return parseBatchItem(item, paths);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    return { code: error.type === "not_found" ? "unknown_task" : error.type, message: error.message };
+    if (error.type === "not_found") return { code: "unknown_task", message: error.message, path: ["url"] };
+    const path = error.details?.path;
+    return { code: error.type, message: error.message, path: Array.isArray(path) ? path.map(String) : [] };
   }
 }
 
-function invalid(customId: string | null, code: string, message: string): InvalidLine {
-  return { ok: false, customId, code, message };
+function invalidBy(customId: string | null, code: string, fault: { message: string; path: string[] }): InvalidLine {
+  return invalid(customId, code, fault.message, fault.path.join(".") || null);
+}
+
+function invalid(customId: string | null, code: string, message: string, param: string | null = null): InvalidLine {
+  return { ok: false, customId, code, message, param };
 }

@@ -1,3 +1,4 @@
+import { strictTaskInput } from "../api/task-input";
 import { toRunOptions, optionsSchema, type TaskRequestOptions } from "../api/task-options";
 import { formatTaskResponse, type TaskResponse } from "../api/task-response";
 import { ApiError, type DescribeError, type ErrorBody } from "../errors/api-error";
@@ -30,20 +31,34 @@ export interface ItemDeps {
   describeError: DescribeError;
 }
 
+/** Where an item's input and options sit in what the client sent, for the paths its errors name. */
+export interface ItemPaths {
+  input: string[];
+  options: string[];
+}
+
+/** A sync batch item: `{ task, input, options }`. */
+const ITEM_PATHS: ItemPaths = { input: ["input"], options: ["options"] };
+
 /**
- * Validates one item, once: the task exists, its input and options match
- * their schemas. Throws the `ApiError` a direct request would have got.
+ * Validates one item, once: the task exists, its input (no unknown fields,
+ * as on its own route) and options match their schemas. Throws the
+ * `ApiError` a direct request would have got, its path under `paths`.
  *
  * @example
  * parseBatchItem({ task: "answer", input: { question: "Who wrote Hamlet?" } }).task.name; // "answer"
+ * parseBatchItem(item, { input: ["body"], options: ["body", "options"] }); // an async batch line's body
  */
-export function parseBatchItem(item: BatchItem, inputPath = ["input"]): ParsedItem {
+export function parseBatchItem(item: BatchItem, paths: ItemPaths = ITEM_PATHS): ParsedItem {
   const task = getTask(item.task);
   if (!task) throw new ApiError("not_found", `unknown task '${item.task}'`, { path: ["task"] });
-  const options = parseOrThrow(optionsSchema, item.options ?? {}, { at: ["options"] });
+  const options = parseOrThrow(optionsSchema, item.options ?? {}, { at: paths.options });
   // A batch answers in one body (or one output line) per item: there is nothing to stream into.
-  if (options.stream) throw new ApiError("invalid_request", "options.stream: batch items cannot stream", { path: ["options", "stream"] });
-  return { task, input: parseOrThrow(task.input, item.input, { at: inputPath }), options };
+  if (options.stream) {
+    const path = [...paths.options, "stream"];
+    throw new ApiError("invalid_request", `${path.join(".")}: batch items cannot stream`, { path });
+  }
+  return { task, input: parseOrThrow(strictTaskInput(task), item.input, { at: paths.input }), options };
 }
 
 /**

@@ -85,7 +85,7 @@ async function scanLines(job: BatchJob, body: ReadableStream<Uint8Array>, settin
     chunk.lineCount += 1;
     chunk.length = line.end - chunk.offset;
     const checked = checkBatchLine(line.text, job.endpoint);
-    if (!checked.ok) return report(scan, { code: checked.code, message: checked.message, line: number, param: null });
+    if (!checked.ok) return report(scan, { code: checked.code, message: checked.message, line: number, param: checked.param });
     const key = await rememberedId(checked.customId);
     const first = seen.get(key);
     if (first === undefined) {

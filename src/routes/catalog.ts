@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { strictTaskInput } from "../api/task-input";
 import type { AppEnv } from "../config/env";
 import { TASKS, TASK_NAMES } from "../prompts/registry";
 import type { TaskModule } from "../prompts/types";
@@ -43,7 +44,7 @@ function describeTask(task: TaskModule): TaskInfo {
     task: task.name,
     description: task.description,
     template: task.template,
-    input_schema: z.toJSONSchema(task.input, { io: "input", unrepresentable: "any" }) as Record<string, unknown>,
+    input_schema: z.toJSONSchema(strictTaskInput(task), { io: "input", unrepresentable: "any" }) as Record<string, unknown>,
     defaults: { decoding: task.decoding ? { ...task.decoding } : null },
     example: task.example,
   };

@@ -1,6 +1,7 @@
-import { createRoute, type z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { TaskModule } from "../prompts/types";
 import { errorResponse } from "../api/error-schema";
+import { strictTaskInput } from "../api/task-input";
 import { optionsSchema } from "../api/task-options";
 import { buildTaskResponseSchema } from "../api/task-response";
 
@@ -22,8 +23,9 @@ const errorResponses = {
  * app.openapi(buildTaskRoute(summarizeTask), handler);
  */
 export function buildTaskRoute(task: TaskModule) {
-  const input = task.input as unknown as z.ZodObject;
-  const request = input.safeExtend({ options: optionsSchema.optional() }).openapi(`${capitalize(task.name)}Request`);
+  const request = strictTaskInput(task)
+    .safeExtend({ options: optionsSchema.optional() })
+    .openapi(`${capitalize(task.name)}Request`);
   return createRoute({
     method: "post",
     path: `/v1/tasks/${task.name}`,

@@ -4,6 +4,7 @@ import { formatTaskResponse } from "../api/task-response";
 import type { AppEnv } from "../config/env";
 import { ApiError } from "../errors/api-error";
 import { noteRun, noteServed } from "../middleware/trace-request";
+import { rejectInvalidWith } from "../middleware/validation-hook";
 import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
 import { runTask, type TaskRun } from "../pipeline/run-task";
 import { TASKS, TASK_NAMES } from "../prompts/registry";
@@ -24,26 +25,30 @@ const DEFAULT_OPTIONS: TaskRequestOptions = optionsSchema.parse({});
 export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
   for (const name of TASK_NAMES) {
     const task = TASKS[name] as TaskModule;
-    app.openapi(buildTaskRoute(task), async (c) => {
-      const started = Date.now();
-      noteRun(c, { task: task.name });
-      // The route's schema has already parsed `options` (defaults applied) when it was sent.
-      const { options: sent, ...input } = c.req.valid("json" as never) as { options?: TaskRequestOptions };
-      const options: TaskRequestOptions = sent ?? DEFAULT_OPTIONS;
-      const header = c.req.header("x-deadline-ms");
-      const runOptions = toRunOptions(options, header === undefined ? undefined : parseDeadline(header));
-      const deps = createPipelineDeps(c.get("config"));
-      const noteDone = (run: TaskRun) => noteServed(c, run);
-      if (options.stream) {
-        noteRun(c, { streamed: true });
-        const streaming = { includePrompt: options.include_prompt, started, onDone: noteDone };
-        return (await streamTaskRun(task, input, runOptions, deps, streaming)) as never;
-      }
-      const run = await runTask(task, input, runOptions, deps);
-      noteDone(run);
-      c.header("server-timing", describeTimings(run));
-      return c.json(formatTaskResponse(task, run, { includePrompt: options.include_prompt, totalMs: Date.now() - started }), 200);
-    });
+    app.openapi(
+      buildTaskRoute(task),
+      async (c) => {
+        const started = Date.now();
+        noteRun(c, { task: task.name });
+        // The route's schema has already parsed `options` (defaults applied) when it was sent.
+        const { options: sent, ...input } = c.req.valid("json" as never) as { options?: TaskRequestOptions };
+        const options: TaskRequestOptions = sent ?? DEFAULT_OPTIONS;
+        const header = c.req.header("x-deadline-ms");
+        const runOptions = toRunOptions(options, header === undefined ? undefined : parseDeadline(header));
+        const deps = createPipelineDeps(c.get("config"));
+        const noteDone = (run: TaskRun) => noteServed(c, run);
+        if (options.stream) {
+          noteRun(c, { streamed: true });
+          const streaming = { includePrompt: options.include_prompt, started, onDone: noteDone };
+          return (await streamTaskRun(task, input, runOptions, deps, streaming)) as never;
+        }
+        const run = await runTask(task, input, runOptions, deps);
+        noteDone(run);
+        c.header("server-timing", describeTimings(run));
+        return c.json(formatTaskResponse(task, run, { includePrompt: options.include_prompt, totalMs: Date.now() - started }), 200);
+      },
+      rejectMisplacedOption,
+    );
   }
   // A wildcard, not `/v1/tasks/:task`: the app's RegExpRouter (app.ts) refuses a parameter beside
   // the static task paths, which Hono's default router would have served with its slower TrieRouter.
@@ -56,6 +61,13 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
     throw new ApiError("method_not_allowed", `${c.req.method} is not allowed here; POST the task input as JSON`);
   });
 }
+
+/** The task routes' 422s, pointing out the commonest slip: an option sent beside the input, as OpenAI's API takes it. */
+const rejectMisplacedOption = rejectInvalidWith((issue) => {
+  if (issue.code !== "unrecognized_keys" || issue.path.length > 0) return undefined;
+  const option = issue.keys.find((key) => Object.hasOwn(optionsSchema.shape, key));
+  return option && `task options go under "options": {"options": {"${option}": ...}}`;
+});
 
 function parseDeadline(header: string): number {
   const value = Number(header);

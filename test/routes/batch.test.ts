@@ -87,6 +87,8 @@ describe("POST /v1/batch", () => {
       [{ id: "array-input", task: "answer", input: [input] }, "array-input", ["input"]],
       [{ id: "string-options", task: "answer", input, options: "fast" }, "string-options", ["options"]],
       [{ id: "array-options", task: "answer", input, options: [] }, "array-options", ["options"]],
+      [{ id: "unknown-field", task: "answer", input: { ...input, max_tokens: 5 } }, "unknown-field", ["input", "max_tokens"]],
+      [{ id: "unknown-option", task: "answer", input, options: { temprature: 1 } }, "unknown-option", ["options", "temprature"]],
     ];
     const requests = [{ id: "ok-1", task: "answer", input }, ...faults.map(([item]) => item), { task: "answer", input }];
     const reply = await postJson("/v1/batch", { requests });

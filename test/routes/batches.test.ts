@@ -55,19 +55,34 @@ describe("async batches (OpenAI Batch format)", () => {
       }),
       JSON.stringify({ custom_id: "bad-url", method: "POST", url: "/v1/chat/completions", body: {} }),
       JSON.stringify({ custom_id: "bad-input", method: "POST", url: "/v1/tasks/answer", body: { question: "" } }),
+      JSON.stringify({
+        custom_id: "bad-option",
+        method: "POST",
+        url: "/v1/tasks/answer",
+        body: { question: "x", options: { max_tokens: 0 } },
+      }),
+      JSON.stringify({ custom_id: "misplaced", method: "POST", url: "/v1/tasks/answer", body: { question: "x", max_tokens: 5 } }),
+      JSON.stringify({ custom_id: "c-2", method: "POST", url: "/v1/completions", body: { model: "gpt2", prompt: "x", max_tokens: 0 } }),
     ];
     const created = await createBatch(lines);
     expect(created.status).toBe(200);
     const done = await waitForBatch(created.body.id);
-    expect(done).toMatchObject({ status: "completed", endpoint: "mixed", request_counts: { total: 8, completed: 2, failed: 6 } });
-    expect(done.errors.data.map((error: any) => [error.line, error.code])).toEqual([
-      [2, "invalid_json"],
-      [3, "unknown_task"],
-      [4, "invalid_request"],
-      [5, "duplicate_custom_id"],
-      [7, "invalid_url"],
-      [8, "invalid_request"],
+    expect(done).toMatchObject({ status: "completed", endpoint: "mixed", request_counts: { total: 11, completed: 2, failed: 9 } });
+    // `param` is the field of the line at fault, options and completion fields where they sit in it.
+    expect(done.errors.data.map((error: any) => [error.line, error.code, error.param])).toEqual([
+      [2, "invalid_json", null],
+      [3, "unknown_task", "url"],
+      [4, "invalid_request", "custom_id"],
+      [5, "duplicate_custom_id", "custom_id"],
+      [7, "invalid_url", "url"],
+      [8, "invalid_request", "body.question"],
+      [9, "invalid_request", "body.options.max_tokens"],
+      [10, "invalid_request", "body.max_tokens"],
+      [11, "invalid_request", "body.max_tokens"],
     ]);
+    expect(done.errors.data[6].message).toMatch(/^body\.options\.max_tokens: /);
+    expect(done.errors.data[7].message).toBe("body.max_tokens: unknown field");
+    expect(done.errors.data[8].message).toMatch(/^body\.max_tokens: Too small/);
     const output = await readOutput(created.body.id);
     expect(output.map((line) => [line.custom_id, line.error?.code ?? line.response.status_code])).toEqual([
       ["ok-1", 200],
@@ -78,6 +93,9 @@ describe("async batches (OpenAI Batch format)", () => {
       ["c-1", 200],
       ["bad-url", "invalid_url"],
       ["bad-input", "invalid_request"],
+      ["bad-option", "invalid_request"],
+      ["misplaced", "invalid_request"],
+      ["c-2", "invalid_request"],
     ]);
     expect(output[5].response.body).toMatchObject({
       object: "text_completion",

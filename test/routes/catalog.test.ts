@@ -16,6 +16,8 @@ describe("service endpoints", () => {
     const summarize = body.tasks.find((task: { task: string }) => task.task === "summarize");
     expect(summarize.template).toEqual({ id: "gpt2-paper/v1", source: "paper", format: "{text}\\nTL;DR:" });
     expect(summarize.input_schema.required).toEqual(["text"]);
+    // Unknown fields are refused, so the published schema says so.
+    expect(summarize.input_schema.additionalProperties).toBe(false);
     expect(summarize.defaults.decoding).toEqual({ strategy: "sample", topK: 2, maxTokens: 100 });
     const answer = body.tasks.find((task: { task: string }) => task.task === "answer");
     expect(answer.template.source).toBe("reconstruction");
@@ -39,6 +41,7 @@ describe("service endpoints", () => {
     const request = body.components.schemas.SummarizeRequest;
     expect(request.properties.text).toBeDefined();
     expect(request.properties.options).toBeDefined();
+    expect(request.additionalProperties).toBe(false);
     expect(body.components.schemas.ChooseResponse.properties.output).toBeDefined();
     expect(body.paths["/v1/tasks"].get).toBeDefined();
     expect(body.paths["/health"].get).toBeDefined();

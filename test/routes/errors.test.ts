@@ -30,7 +30,8 @@ describe("client errors", () => {
     ["a number for text", "/v1/tasks/score", { text: 5 }, ["text"]],
     ["an empty candidate", "/v1/tasks/choose", { text: "a ___ b", candidates: ["x", ""] }, ["candidates", "1"]],
     ["no blank", "/v1/tasks/choose", { text: "no blank", candidates: ["x", "y"] }, ["text"]],
-    ["an unknown option", "/v1/tasks/generate", { prompt: "hi", options: { temprature: 1 } }, ["options"]],
+    ["an unknown option", "/v1/tasks/generate", { prompt: "hi", options: { temprature: 1 } }, ["options", "temprature"]],
+    ["an unknown field", "/v1/tasks/answer", { question: "hi", exmples: [] }, ["exmples"]],
     ["a bad backend", "/v1/tasks/generate", { prompt: "hi", options: { backend: "tpu" } }, ["options", "backend"]],
     ["negative max_tokens", "/v1/tasks/generate", { prompt: "hi", options: { max_tokens: -1 } }, ["options", "max_tokens"]],
   ])("%s is a 422 naming the path", async (_name, path, body, failingPath) => {
@@ -38,6 +39,17 @@ describe("client errors", () => {
     expectError(reply, 422, "invalid_request");
     expect(reply.body.error.details.path).toEqual(failingPath);
     expect(reply.body.error.param).toBe(failingPath.join("."));
+  });
+
+  it("an option sent beside the input is a 422 that says where options go", async () => {
+    const reply = await postJson("/v1/tasks/summarize", { text: "A long article.", max_tokens: 20, temprature: 1 });
+    expectError(reply, 422, "invalid_request");
+    expect(reply.body.error.param).toBe("max_tokens");
+    expect(reply.body.error.message).toBe(
+      `max_tokens: unknown field (also unknown: 'temprature'); task options go under "options": {"options": {"max_tokens": ...}}`,
+    );
+    const misspelt = await postJson("/v1/tasks/summarize", { text: "A long article.", lenght: 20 });
+    expect(misspelt.body.error.message).toBe("lenght: unknown field");
   });
 
   it("a JSON array body is a 422", async () => {
