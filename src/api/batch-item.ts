@@ -20,4 +20,6 @@ export const batchItemSchema = z
     input: z.record(z.string(), z.unknown()).openapi({ example: { question: "Who wrote Hamlet?" } }),
     options: z.record(z.string(), z.unknown()).optional(),
   })
+  // A stray key (`optoins`, or `max_tokens` beside `input`) fails its item, as it fails a direct request.
+  .strict()
   .openapi("BatchItem");

@@ -1,25 +1,34 @@
 import type { ZodError } from "zod";
 
+type Issue = ZodError["issues"][number];
+
 /**
  * The first failing path of a zod error, under `prefix`, and a message naming
  * it (`whole` when the value itself failed): the one wording every 422, every
- * config error and every malformed upstream answer uses. An unknown key of a
+ * config error and every malformed upstream answer uses.
+ *
+ * @example
+ * describeFirstIssue(error, ["input"]); // { path: ["input", "text"], message: "input.text: must be a non-empty string" }
+ */
+export function describeFirstIssue(error: ZodError, prefix: string[] = [], whole = "body"): { path: string[]; message: string } {
+  const issue = error.issues[0];
+  if (!issue) return { path: prefix, message: `${prefix.length > 0 ? prefix.join(".") : whole}: invalid request` };
+  const { path, message } = describeIssue(issue, prefix);
+  return { path, message: `${path.length > 0 ? path.join(".") : whole}: ${message}` };
+}
+
+/**
+ * One issue's path under `prefix`, and its message. An unknown key of a
  * strict object is named in the path itself, so `param` points at the field
  * to remove rather than at the object around it.
  *
  * @example
- * describeFirstIssue(error, ["input"]); // { path: ["input", "text"], message: "input.text: must be a non-empty string" }
- * describeFirstIssue(strictError); // { path: ["options", "temprature"], message: "options.temprature: unknown field" }
+ * describeIssue(strictError.issues[0], ["body"]); // { path: ["body", "options", "temprature"], message: "unknown field" }
  */
-export function describeFirstIssue(error: ZodError, prefix: string[] = [], whole = "body"): { path: string[]; message: string } {
-  const issue = error.issues[0];
-  const unknown = issue?.code === "unrecognized_keys" ? issue.keys : [];
-  const path = [...prefix, ...(issue?.path.map(String) ?? []), ...unknown.slice(0, 1)];
-  const message = unknown.length > 0 ? describeUnknown(unknown) : (issue?.message ?? "invalid request");
-  return { path, message: `${path.length > 0 ? path.join(".") : whole}: ${message}` };
-}
-
-function describeUnknown(keys: readonly string[]): string {
-  const others = keys.slice(1).map((key) => `'${key}'`);
-  return others.length > 0 ? `unknown field (also unknown: ${others.join(", ")})` : "unknown field";
+export function describeIssue(issue: Issue, prefix: string[] = []): { path: string[]; message: string } {
+  const path = [...prefix, ...issue.path.map(String)];
+  if (issue.code !== "unrecognized_keys" || issue.keys.length === 0) return { path, message: issue.message };
+  const others = issue.keys.slice(1).map((key) => `'${key}'`);
+  const message = others.length > 0 ? `unknown field (also unknown: ${others.join(", ")})` : "unknown field";
+  return { path: [...path, issue.keys[0] as string], message };
 }

@@ -10,6 +10,7 @@ const pair = z
     question: nonEmptyText("An example question."),
     answer: nonEmptyText("Its answer."),
   })
+  .strict()
   .openapi("AnswerExample");
 
 const input = z

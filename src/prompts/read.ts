@@ -10,6 +10,7 @@ const turn = z
     question: nonEmptyText("An earlier question about the document."),
     answer: nonEmptyText("The answer it got."),
   })
+  .strict()
   .openapi("ReadTurn");
 
 const input = z

@@ -17,6 +17,7 @@ const pair = z
     source: nonEmptyText("A sentence in the source language."),
     target: nonEmptyText("Its translation."),
   })
+  .strict()
   .openapi("TranslateExample");
 
 const input = z

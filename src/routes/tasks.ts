@@ -63,9 +63,10 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
 }
 
 /** The task routes' 422s, pointing out the commonest slip: an option sent beside the input, as OpenAI's API takes it. */
-const rejectMisplacedOption = rejectInvalidWith((issue) => {
-  if (issue.code !== "unrecognized_keys" || issue.path.length > 0) return undefined;
-  const option = issue.keys.find((key) => Object.hasOwn(optionsSchema.shape, key));
+const rejectMisplacedOption = rejectInvalidWith((issues) => {
+  const option = issues
+    .flatMap((issue) => (issue.code === "unrecognized_keys" && issue.path.length === 0 ? issue.keys : []))
+    .find((key) => Object.hasOwn(optionsSchema.shape, key));
   return option && `task options go under "options": {"options": {"${option}": ...}}`;
 });
 

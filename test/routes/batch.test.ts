@@ -89,6 +89,7 @@ describe("POST /v1/batch", () => {
       [{ id: "array-options", task: "answer", input, options: [] }, "array-options", ["options"]],
       [{ id: "unknown-field", task: "answer", input: { ...input, max_tokens: 5 } }, "unknown-field", ["input", "max_tokens"]],
       [{ id: "unknown-option", task: "answer", input, options: { temprature: 1 } }, "unknown-option", ["options", "temprature"]],
+      [{ id: "stray-key", task: "answer", input, optoins: { max_tokens: 5 } }, "stray-key", ["optoins"]],
     ];
     const requests = [{ id: "ok-1", task: "answer", input }, ...faults.map(([item]) => item), { task: "answer", input }];
     const reply = await postJson("/v1/batch", { requests });

@@ -48,8 +48,13 @@ describe("client errors", () => {
     expect(reply.body.error.message).toBe(
       `max_tokens: unknown field (also unknown: 'temprature'); task options go under "options": {"options": {"max_tokens": ...}}`,
     );
+    expect(reply.body.error.details.issues).toEqual([{ path: ["max_tokens"], message: "unknown field (also unknown: 'temprature')" }]);
     const misspelt = await postJson("/v1/tasks/summarize", { text: "A long article.", lenght: 20 });
     expect(misspelt.body.error.message).toBe("lenght: unknown field");
+    // zod lists the fields' own failures first; the hint still comes.
+    const alone = await postJson("/v1/tasks/summarize", { max_tokens: 20 });
+    expect(alone.body.error.param).toBe("text");
+    expect(alone.body.error.message).toMatch(/^text: .*; task options go under "options"/);
   });
 
   it("a JSON array body is a 422", async () => {
