@@ -1,5 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../config/env";
+import { errorResponse } from "../api/error-schema";
+import type { AppEnv, Config } from "../config/env";
+import { ApiError } from "../errors/api-error";
 import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
 
 const modelSchema = z
@@ -14,7 +16,9 @@ const modelSchema = z
   })
   .openapi("Model");
 
-const route = createRoute({
+type Model = z.infer<typeof modelSchema>;
+
+const listRoute = createRoute({
   method: "get",
   path: "/v1/models",
   operationId: "listModels",
@@ -28,37 +32,63 @@ const route = createRoute({
   },
 });
 
+// Documented with one path parameter; served by one that may span segments (below), because served model names
+// often hold a slash ("openai-community/gpt2"), which clients may or may not percent-encode.
+const retrieveRoute = createRoute({
+  method: "get",
+  path: "/v1/models/{model}",
+  operationId: "retrieveModel",
+  tags: ["openai"],
+  summary: "One served model, as OpenAI's models.retrieve reads it.",
+  request: { params: z.object({ model: z.string().openapi({ example: "gpt2" }) }) },
+  responses: {
+    200: { description: "The model.", content: { "application/json": { schema: modelSchema } } },
+    404: errorResponse("No served model has this id (`code: model_not_found`)."),
+  },
+});
+
 /**
- * Mounts `GET /v1/models`: each GPU model (however many servers carry it)
- * and the edge model, with the context they take and where they run.
+ * Mounts `GET /v1/models` (each GPU model, however many servers carry it,
+ * and the edge model, with the context they take and where they run) and
+ * `GET /v1/models/{model}`, one of them or OpenAI's 404.
  *
  * @example
  * registerModels(app);
  */
 export function registerModels(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(route, (c) => {
-    const models = new Map<string, z.infer<typeof modelSchema>>();
-    for (const backend of createPipelineDeps(c.get("config")).backends) {
-      if (!backend.complete) continue;
-      // The edge's memory plan may hold less than the model's window once it has loaded.
-      const contextLength = Math.min(backend.contextTokens, backend.tokenLimit?.() ?? Infinity);
-      const known = models.get(backend.model);
-      if (known) {
-        known.replicas += 1;
-        known.context_length = Math.min(known.context_length, contextLength);
-        continue;
-      }
-      const entry = {
-        id: backend.model,
-        object: "model" as const,
-        created: 0,
-        owned_by: "zeroshot-router",
-        context_length: contextLength,
-        backend: backend.kind,
-        replicas: 1,
-      };
-      models.set(backend.model, entry);
-    }
-    return c.json({ object: "list" as const, data: [...models.values()] }, 200);
+  app.openapi(listRoute, (c) => c.json({ object: "list" as const, data: listModels(c.get("config")) }, 200));
+  app.openAPIRegistry.registerPath(retrieveRoute);
+  app.get("/v1/models/:model{.+}", (c) => {
+    const id = c.req.param("model");
+    const model = listModels(c.get("config")).find((entry) => entry.id === id);
+    if (!model)
+      throw new ApiError("not_found", `The model '${id}' does not exist.`, undefined, { param: "model", code: "model_not_found" });
+    return c.json(model, 200);
   });
+}
+
+function listModels(config: Config): Model[] {
+  const models = new Map<string, Model>();
+  for (const backend of createPipelineDeps(config).backends) {
+    if (!backend.complete) continue;
+    // The edge's memory plan may hold less than the model's window once it has loaded.
+    const contextLength = Math.min(backend.contextTokens, backend.tokenLimit?.() ?? Infinity);
+    const known = models.get(backend.model);
+    if (known) {
+      known.replicas += 1;
+      known.context_length = Math.min(known.context_length, contextLength);
+      continue;
+    }
+    const entry: Model = {
+      id: backend.model,
+      object: "model",
+      created: 0,
+      owned_by: "zeroshot-router",
+      context_length: contextLength,
+      backend: backend.kind,
+      replicas: 1,
+    };
+    models.set(backend.model, entry);
+  }
+  return [...models.values()];
 }

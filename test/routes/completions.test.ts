@@ -16,6 +16,16 @@ const client = new OpenAI({
 });
 const EDGE = "tiny-random-gpt2";
 
+/** The official client, its requests reaching the Worker with some bindings replaced. */
+const clientWith = (overrides: Partial<Env>, apiKey = "unused") =>
+  new OpenAI({
+    apiKey,
+    baseURL: "http://router.test/v1",
+    maxRetries: 0,
+    fetch: async (input, init) =>
+      worker.fetch(new Request(input, init) as Parameters<typeof worker.fetch>[0], { ...testEnv, ...overrides }, createExecutionContext()),
+  });
+
 beforeAll(async () => {
   const bytes = Reflect.get(env, "TINY_GPT2_ORT") as ArrayBuffer;
   await (env as unknown as Env).MODELS?.put((env as unknown as Env).EDGE_MODEL_KEY as string, bytes);
@@ -36,6 +46,27 @@ describe("GET /v1/models", () => {
       ["gpt2", "model", "gpu"],
       [EDGE, "model", "edge"],
     ]);
+  });
+
+  it("retrieves one model as models.retrieve reads it, and answers an unknown one with OpenAI's 404", async () => {
+    const listed = await client.models.list();
+    for (const model of listed.data) expect(await client.models.retrieve(model.id)).toEqual(model);
+    const missing = await client.models.retrieve("gpt-4").catch((reason: unknown) => reason);
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(missing).toMatchObject({ status: 404, param: "model", code: "model_not_found" });
+  });
+
+  it("retrieves a model whose id holds a slash, encoded (as openai-node sends it) or not", async () => {
+    const id = "openai-community/gpt2";
+    const model = await clientWith({ GPU_MODEL: id }).models.retrieve(id);
+    expect(model).toMatchObject({ id, object: "model", backend: "gpu" });
+    const raw = await worker.fetch(
+      new Request(`http://router.test/v1/models/${id}`) as Parameters<typeof worker.fetch>[0],
+      { ...testEnv, GPU_MODEL: id },
+      createExecutionContext(),
+    );
+    expect(raw.status).toBe(200);
+    expect(await raw.json()).toEqual(model);
   });
 });
 
@@ -185,20 +216,6 @@ describe("errors the official client types", () => {
 });
 
 describe("keys and rate limits, as the official client sees them", () => {
-  /** A client whose requests reach the Worker with some bindings replaced. */
-  const clientWith = (overrides: Partial<Env>, apiKey: string) =>
-    new OpenAI({
-      apiKey,
-      baseURL: "http://router.test/v1",
-      maxRetries: 0,
-      fetch: async (input, init) =>
-        worker.fetch(
-          new Request(input, init) as Parameters<typeof worker.fetch>[0],
-          { ...testEnv, ...overrides },
-          createExecutionContext(),
-        ),
-    });
-
   it("a wrong key is an AuthenticationError, the right one answers", async () => {
     const { key, digest } = await createTestKey();
     const error = await clientWith({ API_KEYS: digest }, "zsr_wrong")
