@@ -1,7 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import type { AppEnv } from "./config/env";
-import { ApiError } from "./errors/api-error";
 import { allowCors } from "./middleware/allow-cors";
 import { handleError } from "./middleware/handle-error";
 import { limitBody } from "./middleware/limit-body";
@@ -19,6 +18,7 @@ import { registerFilesRoutes } from "./routes/files";
 import { registerHealth } from "./routes/health";
 import { registerMetrics } from "./routes/metrics";
 import { registerModels } from "./routes/models";
+import { rejectUnrouted } from "./routes/reject-unrouted";
 import { registerTaskRoutes } from "./routes/tasks";
 
 /**
@@ -50,7 +50,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerModels(app);
   registerMetrics(app);
   registerDocs(app);
-  app.notFound((c) => c.json(new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toBody(), 404));
+  app.notFound(rejectUnrouted(app));
   app.onError(handleError);
   return app;
 }

@@ -17,7 +17,7 @@ const handlers = new WeakMap<Config, MiddlewareHandler<AppEnv>>();
  * answers preflight `OPTIONS` requests with a 204 and adds
  * `Access-Control-Allow-Origin` (and the exposed headers) to every response,
  * errors included, for an allowed origin. With no origins configured it does
- * nothing: no CORS headers, and `OPTIONS` reaches the routes (a 404).
+ * nothing: no CORS headers, and `OPTIONS` reaches the routes (a 405 with `Allow`).
  *
  * @example
  * app.use("*", allowCors()); // after attachConfig()

@@ -29,7 +29,8 @@ const STATUS: Record<ErrorType, number> = {
  * when nothing could serve, else a 502, listing the attempts; Hono's own
  * exceptions (malformed JSON is a 400 there) are mapped; anything else is
  * logged and reported as a 500 without internals. A 401 says how to
- * authenticate and a 429 when to come back, in the headers clients read.
+ * authenticate, a 405 what the path takes and a 429 when to come back, in
+ * the headers clients read.
  *
  * @example
  * app.onError(handleError);
@@ -52,9 +53,14 @@ export const describeError: DescribeError = (error) => {
   return { status: STATUS[apiError.type], body: apiError.toBody() };
 };
 
-/** RFC 6750's challenge on a 401; on a 429 the seconds the rate limiter put in `details.retry_after_seconds`. */
+/**
+ * RFC 6750's challenge on a 401; on a 405 the methods the path takes (`details.allow`), as RFC 9110
+ * requires; on a 429 the seconds the rate limiter put in `details.retry_after_seconds`.
+ */
 function describeHeaders({ error }: ErrorBody): Record<string, string> {
   if (error.type === "unauthorized") return { "WWW-Authenticate": "Bearer" };
+  const allow = error.details?.allow;
+  if (error.type === "method_not_allowed" && Array.isArray(allow)) return { Allow: allow.join(", ") };
   const retryAfter = error.details?.retry_after_seconds;
   if (error.type === "rate_limited" && typeof retryAfter === "number") return { "Retry-After": String(retryAfter) };
   return {};

@@ -55,10 +55,10 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
   // It runs only when no task matched.
   app.on(["POST", "GET", "PUT", "PATCH", "DELETE"], "/v1/tasks/*", (c) => {
     const name = c.req.path.slice("/v1/tasks/".length);
-    // The wildcard also matches /v1/tasks itself; that and deeper paths are the app's plain 404.
+    // The wildcard also matches /v1/tasks itself and deeper paths: the app's not-found answer (a 405, a 404).
     if (name === "" || name.includes("/")) return c.notFound();
     if (c.req.method === "POST") throw new ApiError("not_found", `unknown task '${name}'`, { tasks: [...TASK_NAMES] });
-    throw new ApiError("method_not_allowed", `${c.req.method} is not allowed here; POST the task input as JSON`);
+    throw new ApiError("method_not_allowed", `${c.req.method} is not allowed here; POST the task input as JSON`, { allow: ["POST"] });
   });
 }
 

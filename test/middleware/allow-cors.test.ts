@@ -65,12 +65,13 @@ describe("CORS with CORS_ORIGINS=*", () => {
 });
 
 describe("CORS without CORS_ORIGINS (the default)", () => {
-  it("adds no CORS headers, and a preflight is an ordinary unrouted OPTIONS", async () => {
+  it("adds no CORS headers, and a preflight is an ordinary OPTIONS: a 405 listing the path's methods", async () => {
     const answer = await callWithOrigins(undefined, "/v1/tasks", { headers: { origin: APP } });
     expect(answer.status).toBe(200);
     expect([...answer.headers.keys()].filter((name) => name.startsWith("access-control-"))).toEqual([]);
     const response = await callWithOrigins(undefined, "/v1/tasks/summarize", preflight(APP));
-    expect(response.status).toBe(404);
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST");
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
   });
 });

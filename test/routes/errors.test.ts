@@ -85,12 +85,13 @@ describe("client errors", () => {
     expect(reply.body.error.details.tasks).toContain("summarize");
   });
 
-  it("a path below a task, or POST /v1/tasks itself, is a plain 404, not an unknown task", async () => {
-    for (const path of ["/v1/tasks/answer/extra", "/v1/tasks"]) {
-      const reply = await postJson(path, { question: "x" });
-      expectError(reply, 404, "not_found");
-      expect(reply.body.error.details, path).toBeUndefined();
-    }
+  it("a path below a task is a plain 404, not an unknown task; POST /v1/tasks itself a 405", async () => {
+    const below = await postJson("/v1/tasks/answer/extra", { question: "x" });
+    expectError(below, 404, "not_found");
+    expect(below.body.error.details).toBeUndefined();
+    const catalog = await postJson("/v1/tasks", { question: "x" });
+    expectError(catalog, 405, "method_not_allowed");
+    expect(catalog.body.error.details).toEqual({ allow: ["GET", "HEAD"] });
   });
 
   it("an unknown path is a JSON 404", async () => {
@@ -203,7 +204,31 @@ describe("protocol errors", () => {
     expectError(reply, 415, "unsupported_media_type");
   });
 
-  it("GET on a task is a 405", async () => {
-    expectError(await send("/v1/tasks/answer", { method: "GET" }), 405, "method_not_allowed");
+  it("GET on a task is a 405 that allows POST", async () => {
+    const reply = await SELF.fetch("http://router.test/v1/tasks/answer");
+    expectError({ status: reply.status, body: await reply.json() }, 405, "method_not_allowed");
+    expect(reply.headers.get("allow")).toBe("POST");
+  });
+
+  it.each([
+    ["GET", "/v1/completions", "POST"],
+    ["DELETE", "/v1/models", "GET, HEAD"],
+    ["PUT", "/v1/files/file-0123", "DELETE, GET, HEAD"],
+    ["GET", "/v1/batches/batch_0123/cancel", "POST"],
+    ["POST", "/health", "GET, HEAD"],
+    ["OPTIONS", "/v1/completions", "POST"],
+  ])("%s %s, a path served with other methods, is a 405 whose Allow lists them", async (method, path, allow) => {
+    const reply = await SELF.fetch(`http://router.test${path}`, { method });
+    expect(reply.status).toBe(405);
+    expect(reply.headers.get("allow")).toBe(allow);
+    const body = (await reply.json()) as any;
+    expect(body.error).toMatchObject({ type: "method_not_allowed", details: { allow: allow.split(", ") } });
+    expect(body.error.message).toBe(`${method} is not allowed on ${path}; it takes ${allow}`);
+  });
+
+  it("HEAD is answered wherever GET is, and a 405 where only POST is", async () => {
+    expect((await SELF.fetch("http://router.test/health", { method: "HEAD" })).status).toBe(200);
+    const post = await SELF.fetch("http://router.test/v1/completions", { method: "HEAD" });
+    expect([post.status, post.headers.get("allow")]).toEqual([405, "POST"]);
   });
 });
