@@ -80,7 +80,8 @@ function logRequest(c: Context<AppEnv>, requestId: string, started: number): voi
   // The pattern of the handler that answered (dispatch leaves routeIndex on it), not the raw path,
   // so ids in paths do not split the metrics; unrouted paths share one label.
   const matched = routePath(c);
-  const route = matched.endsWith("*") ? "unmatched" : matched;
+  // A parameter's pattern (`/v1/models/:model{.+}`) is the router's business, not the label's.
+  const route = matched.endsWith("*") ? "unmatched" : matched.includes("{") ? matched.replace(/\{[^}]*\}/g, "") : matched;
   // A request refused before its handler ran (validation) still names its task.
   const note: RunNote = { task: /^\/v1\/tasks\/([a-z_-]+)$/.exec(route)?.[1], ...c.get("runNote") };
   const { prompt, ...facts } = note;

@@ -40,7 +40,11 @@ const retrieveRoute = createRoute({
   operationId: "retrieveModel",
   tags: ["openai"],
   summary: "One served model, as OpenAI's models.retrieve reads it.",
-  request: { params: z.object({ model: z.string().openapi({ example: "gpt2" }) }) },
+  request: {
+    params: z.object({
+      model: z.string().openapi({ example: "gpt2", description: "The model id; one holding a slash may send it as is or as %2F." }),
+    }),
+  },
   responses: {
     200: { description: "The model.", content: { "application/json": { schema: modelSchema } } },
     404: errorResponse("No served model has this id (`code: model_not_found`)."),

@@ -51,6 +51,16 @@ describe("CORS with CORS_ORIGINS set to a list", () => {
     });
     expect(missing.status).toBe(404);
     expect(missing.headers.get("access-control-allow-origin")).toBe(APP);
+    // Answered by the not-found handler, outside /v1: CORS still finishes its work (Vary included).
+    for (const [path, method, status] of [
+      ["/nowhere", "GET", 404],
+      ["/health", "POST", 405],
+    ] as const) {
+      const unrouted = await callWithOrigins(origins, path, { method, headers: { origin: APP } });
+      expect(unrouted.status, path).toBe(status);
+      expect(unrouted.headers.get("access-control-allow-origin"), path).toBe(APP);
+      expect(unrouted.headers.get("vary"), path).toContain("Origin");
+    }
   });
 });
 

@@ -67,6 +67,24 @@ describe("request ids and the per-request log line", () => {
   });
 });
 
+describe("route labels", () => {
+  it("name a route by its pattern without a parameter's regex, and every unrouted request alike", async () => {
+    const spy = vi.spyOn(console, "log");
+    const id = uniqueMarker("label-");
+    expect((await SELF.fetch("http://router.test/v1/models/gpt2", { headers: { "x-request-id": id } })).status).toBe(200);
+    expect(logLines(spy).find((entry) => entry.request_id === id)).toMatchObject({ route: "/v1/models/:model", status: 200 });
+    for (const [path, method, status] of [
+      ["/nowhere", "GET", 404],
+      ["/v1/completions", "GET", 405],
+    ] as const) {
+      const unrouted = `${id}-${status}`;
+      const response = await SELF.fetch(`http://router.test${path}`, { method, headers: { "x-request-id": unrouted } });
+      expect(response.status).toBe(status);
+      expect(logLines(spy).find((entry) => entry.request_id === unrouted)).toMatchObject({ route: "unmatched", status, level: "warn" });
+    }
+  });
+});
+
 describe("the log line of a streamed answer", () => {
   it("is written when the stream ends, with the backend, the tokens and the whole latency", async () => {
     const spy = vi.spyOn(console, "log");
