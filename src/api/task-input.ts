@@ -10,7 +10,7 @@ const strictInputs = new WeakMap<TaskModule, z.ZodObject>();
  * `options` (`{"text": "...", "max_tokens": 20}`), is a 422 naming it
  * rather than a setting silently ignored. The top level is made strict here,
  * for every task; object schemas nested in an input are the task's own and
- * are declared strict there (the registry test checks the whole schema).
+ * are declared strict there (test/api/task-input.test.ts checks every level).
  *
  * @example
  * strictTaskInput(answerTask).safeParse({ question: "Why?", max_tokens: 5 }).success; // false
