@@ -12,8 +12,7 @@ type Issue = ZodError["issues"][number];
  */
 export function describeFirstIssue(error: ZodError, prefix: string[] = [], whole = "body"): { path: string[]; message: string } {
   const issue = error.issues[0];
-  if (!issue) return { path: prefix, message: `${prefix.length > 0 ? prefix.join(".") : whole}: invalid request` };
-  const { path, message } = describeIssue(issue, prefix);
+  const { path, message } = issue ? describeIssue(issue, prefix) : { path: prefix, message: "invalid request" };
   return { path, message: `${path.length > 0 ? path.join(".") : whole}: ${message}` };
 }
 

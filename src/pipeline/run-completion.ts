@@ -39,7 +39,7 @@ export async function runCompletion(
 ): Promise<CompletionRun> {
   const candidates = deps.backends.filter((backend) => backend.model === model && backend.complete !== undefined);
   if (candidates.length === 0) {
-    throw new ApiError("not_found", `The model '${model}' does not exist.`, undefined, { param: "model", code: "model_not_found" });
+    throw modelNotFound(model);
   }
   const contextTokens = Math.min(...candidates.map((backend) => backend.contextTokens));
   const promptTokens = Math.max(
@@ -67,4 +67,15 @@ export async function runCompletion(
     deps,
   );
   return { result: run.result, backend: run.backend, route: { plan: route.plan, attempts: run.attempts, reason: route.reason } };
+}
+
+/**
+ * OpenAI's answer to a model nothing serves: a 404 with `param: "model"`
+ * and `code: "model_not_found"`, which its clients expose.
+ *
+ * @example
+ * throw modelNotFound("gpt-4");
+ */
+export function modelNotFound(model: string): ApiError {
+  return new ApiError("not_found", `The model '${model}' does not exist.`, undefined, { param: "model", code: "model_not_found" });
 }

@@ -1,8 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { errorResponse } from "../api/error-schema";
 import type { AppEnv, Config } from "../config/env";
-import { ApiError } from "../errors/api-error";
 import { createPipelineDeps } from "../pipeline/create-pipeline-deps";
+import { modelNotFound } from "../pipeline/run-completion";
 
 const modelSchema = z
   .object({
@@ -65,8 +65,7 @@ export function registerModels(app: OpenAPIHono<AppEnv>): void {
   app.get("/v1/models/:model{.+}", (c) => {
     const id = c.req.param("model");
     const model = listModels(c.get("config")).find((entry) => entry.id === id);
-    if (!model)
-      throw new ApiError("not_found", `The model '${id}' does not exist.`, undefined, { param: "model", code: "model_not_found" });
+    if (!model) throw modelNotFound(id);
     return c.json(model, 200);
   });
 }

@@ -20,9 +20,12 @@ type Matched = [[unknown, { method: string; path: string }], unknown];
  * app.notFound(rejectUnrouted(app));
  */
 export function rejectUnrouted(app: Hono<AppEnv>): NotFoundHandler<AppEnv> {
+  // Read on the first unrouted request, when every route is registered.
+  let methods: string[] | undefined;
   return (c: Context<AppEnv>) => {
     const { path, method } = c.req;
-    const allow = listMethods(app, path);
+    methods ??= [...new Set(app.routes.map((route) => route.method).filter((name) => name !== "ALL"))];
+    const allow = listMethods(app, methods, path);
     const error =
       allow.length > 0 && !allow.includes(method)
         ? new ApiError("method_not_allowed", `${method} is not allowed on ${path}; it takes ${allow.join(", ")}`, { allow })
@@ -32,13 +35,12 @@ export function rejectUnrouted(app: Hono<AppEnv>): NotFoundHandler<AppEnv> {
 }
 
 /**
- * The methods whose routes match `path`, asked of the app's own router (so the
+ * The `methods` whose routes match `path`, asked of the app's own router (so the
  * answer can never differ from routing), with HEAD wherever GET is: Hono
  * answers HEAD from a GET route.
  */
-function listMethods(app: Hono<AppEnv>, path: string): string[] {
-  const methods = new Set(app.routes.map((route) => route.method).filter((method) => method !== "ALL"));
-  const allowed = [...methods].filter((method) =>
+function listMethods(app: Hono<AppEnv>, methods: readonly string[], path: string): string[] {
+  const allowed = methods.filter((method) =>
     (app.router.match(method, path)[0] as Matched[]).some(([[, route]]) => route.method !== "ALL" && !route.path.endsWith("*")),
   );
   if (allowed.includes("GET")) allowed.push("HEAD");
