@@ -16,11 +16,14 @@
  * backend pays on this machine.
  *
  * By default the Worker runs in workerd itself, bundled as a deploy bundles
- * it, on a direct socket (workerd-stack.ts): Cloudflare's runtime without the
- * dev server's parts. `--dev-server` runs it under wrangler's dev server
+ * it, on a direct socket and with its subrequests going straight out
+ * (workerd-stack.ts): Cloudflare's runtime without the dev server's parts
+ * (the bench stops if the backend sees miniflare's outbound Worker's
+ * CF-Worker header). `--dev-server` runs it under wrangler's dev server
  * instead (router-stack.ts, no relay): its proxy worker, miniflare's entry
- * worker and its attached inspector add their own time to every request, and
- * the proxy more to a POST with a body than to GET /health. There, wrangler's
+ * worker and its attached inspector add their own time to every request,
+ * miniflare's outbound Worker to every subrequest, and the proxy more to a
+ * POST with a body than to GET /health. There, wrangler's
  * inspector proxy has the Worker trace every subrequest for DevTools' Network
  * panel, which a deployed Worker does not do; the bench turns that off unless
  * --devtools-network. In both, the static assets and the rate limiter are
@@ -142,11 +145,14 @@ async function prepareRequests(stack: Stack): Promise<Partial<Record<Kind, Send>
     send(`${stack.routerUrl}/v1/tasks/answer`, { method: "POST", headers: { "content-type": "application/json" }, body: taskBody });
   await router();
   const log = (await (await fetch(`${stack.backendUrl}/__stub/requests?contains=${encodeURIComponent(marker)}`)).json()) as {
-    requests: Array<{ body: unknown }>;
+    requests: Array<{ body: unknown; headers: Record<string, string> }>;
   };
   const upstream = log.requests[0]?.body;
   if (log.requests.length !== 1 || typeof upstream !== "object")
     throw new Error(`expected one upstream request for ${marker}, got ${log.requests.length}`);
+  // workerd-stack.ts keeps miniflare's outbound Worker, which adds CF-Worker, off the subrequest's path.
+  if (stack.relayUrl && log.requests[0]?.headers["cf-worker"] !== undefined)
+    throw new Error("the router's subrequest went through miniflare's outbound Worker, which no deployed Worker passes");
   console.error(`[bench:router] upstream body: ${JSON.stringify({ ...upstream, prompt: "…" })}`);
   const directBody = JSON.stringify(upstream);
   return {
