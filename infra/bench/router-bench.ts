@@ -23,9 +23,9 @@
  * instead (router-stack.ts, no relay): its proxy worker, miniflare's entry
  * worker and its attached inspector add their own time to every request,
  * miniflare's outbound Worker to every subrequest, and the proxy more to a
- * POST with a body than to GET /health. There, wrangler's
- * inspector proxy has the Worker trace every subrequest for DevTools' Network
- * panel, which a deployed Worker does not do; the bench turns that off unless
+ * POST with a body than to GET /health. There, wrangler's inspector proxy
+ * has the Worker trace every subrequest for DevTools' Network panel, which a
+ * deployed Worker does not do; the bench turns that off unless
  * --devtools-network. In both, the static assets and the rate limiter are
  * left out of the Worker's config unless --rate-limit: miniflare runs each as
  * an extra worker, not in Cloudflare's path. Prints one JSON document on
@@ -150,7 +150,7 @@ async function prepareRequests(stack: Stack): Promise<Partial<Record<Kind, Send>
   const upstream = log.requests[0]?.body;
   if (log.requests.length !== 1 || typeof upstream !== "object")
     throw new Error(`expected one upstream request for ${marker}, got ${log.requests.length}`);
-  // workerd-stack.ts keeps miniflare's outbound Worker, which adds CF-Worker, off the subrequest's path.
+  // Only the workerd stack (the one with a relay) turns miniflare's outbound Worker off; it adds CF-Worker.
   if (stack.relayUrl && log.requests[0]?.headers["cf-worker"] !== undefined)
     throw new Error("the router's subrequest went through miniflare's outbound Worker, which no deployed Worker passes");
   console.error(`[bench:router] upstream body: ${JSON.stringify({ ...upstream, prompt: "…" })}`);
