@@ -44,6 +44,22 @@ export const optionsSchema = z
 export type TaskRequestOptions = z.infer<typeof optionsSchema>;
 
 /**
+ * A hint for a 422 on a task input: the commonest slip is a task option sent
+ * beside the input, as OpenAI's API takes it. Reads every zod issue, since
+ * zod lists the fields' own failures before unknown keys.
+ *
+ * @example
+ * hintMisplacedOption(strictTaskInput(summarizeTask).safeParse({ text: "x", max_tokens: 20 }).error?.issues ?? []);
+ * // 'task options go under "options": {"options": {"max_tokens": ...}}'
+ */
+export function hintMisplacedOption(issues: readonly z.core.$ZodIssue[]): string | undefined {
+  const option = issues
+    .flatMap((issue) => (issue.code === "unrecognized_keys" && issue.path.length === 0 ? issue.keys : []))
+    .find((key) => Object.hasOwn(optionsSchema.shape, key));
+  return option && `task options go under "options": {"options": {"${option}": ...}}`;
+}
+
+/**
  * The core's options from the wire's: camelCase, `stop` always a list, the
  * `x-deadline-ms` header as the deadline when the body has none.
  *

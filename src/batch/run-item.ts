@@ -1,5 +1,5 @@
 import { strictTaskInput } from "../api/task-input";
-import { toRunOptions, optionsSchema, type TaskRequestOptions } from "../api/task-options";
+import { hintMisplacedOption, toRunOptions, optionsSchema, type TaskRequestOptions } from "../api/task-options";
 import { formatTaskResponse, type TaskResponse } from "../api/task-response";
 import { ApiError, type DescribeError, type ErrorBody } from "../errors/api-error";
 import { parseOrThrow } from "../errors/parse-or-throw";
@@ -58,7 +58,7 @@ export function parseBatchItem(item: BatchItem, paths: ItemPaths = ITEM_PATHS): 
     const path = [...paths.options, "stream"];
     throw new ApiError("invalid_request", `${path.join(".")}: batch items cannot stream`, { path });
   }
-  return { task, input: parseOrThrow(strictTaskInput(task), item.input, { at: paths.input }), options };
+  return { task, input: parseOrThrow(strictTaskInput(task), item.input, { at: paths.input, hint: hintMisplacedOption }), options };
 }
 
 /**

@@ -8,6 +8,8 @@ export interface ParseAt {
   at?: string[];
   /** Also name the path as OpenAI's `param`: only where it is a field of the body the client sent. */
   param?: boolean;
+  /** A sentence to add to the message for a slip the caller knows to be common (it sees every issue). */
+  hint?: (issues: readonly z.core.$ZodIssue[]) => string | undefined;
 }
 
 /**
@@ -17,10 +19,17 @@ export interface ParseAt {
  * @example
  * const options = parseOrThrow(optionsSchema, item.options ?? {}, { at: ["options"] });
  * const body = parseOrThrow(createBatchBodySchema, json, { param: true }); // 422 with param "completion_window"
+ * const input = parseOrThrow(strictTaskInput(task), item.input, { at: ["input"], hint: hintMisplacedOption });
  */
-export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, { at = [], param = false }: ParseAt = {}): T {
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, { at = [], param = false, hint }: ParseAt = {}): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const { path, message } = describeFirstIssue(parsed.error, at);
-  throw new ApiError("invalid_request", message, { path }, { param: param ? path.join(".") || undefined : undefined });
+  const extra = hint?.(parsed.error.issues);
+  throw new ApiError(
+    "invalid_request",
+    extra ? `${message}; ${extra}` : message,
+    { path },
+    { param: param ? path.join(".") || undefined : undefined },
+  );
 }

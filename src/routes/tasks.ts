@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { optionsSchema, toRunOptions, type TaskRequestOptions } from "../api/task-options";
+import { hintMisplacedOption, optionsSchema, toRunOptions, type TaskRequestOptions } from "../api/task-options";
 import { formatTaskResponse } from "../api/task-response";
 import type { AppEnv } from "../config/env";
 import { ApiError } from "../errors/api-error";
@@ -62,13 +62,8 @@ export function registerTaskRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 }
 
-/** The task routes' 422s, pointing out the commonest slip: an option sent beside the input, as OpenAI's API takes it. */
-const rejectMisplacedOption = rejectInvalidWith((issues) => {
-  const option = issues
-    .flatMap((issue) => (issue.code === "unrecognized_keys" && issue.path.length === 0 ? issue.keys : []))
-    .find((key) => Object.hasOwn(optionsSchema.shape, key));
-  return option && `task options go under "options": {"options": {"${option}": ...}}`;
-});
+/** The task routes' 422s, pointing out an option sent beside the input. */
+const rejectMisplacedOption = rejectInvalidWith(hintMisplacedOption);
 
 function parseDeadline(header: string): number {
   const value = Number(header);

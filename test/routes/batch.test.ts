@@ -110,6 +110,13 @@ describe("POST /v1/batch", () => {
       });
     });
     expect(reply.body.totals.by_status).toEqual({ ok: 2, error: faults.length });
+    // An option inside the input gets the task route's hint; a misspelt field does not.
+    const misplaced = results.find((result) => result.id === "unknown-field");
+    expect(misplaced?.error?.message).toBe(
+      `input.max_tokens: unknown field; task options go under "options": {"options": {"max_tokens": ...}}`,
+    );
+    const misspelt = results.find((result) => result.id === "unknown-option");
+    expect(misspelt?.error?.message).toBe("options.temprature: unknown field");
   });
 
   it("documents the item shape though it checks items one by one", async () => {

@@ -81,7 +81,9 @@ describe("async batches (OpenAI Batch format)", () => {
       [11, "invalid_request", "body.max_tokens"],
     ]);
     expect(done.errors.data[6].message).toMatch(/^body\.options\.max_tokens: /);
-    expect(done.errors.data[7].message).toBe("body.max_tokens: unknown field");
+    expect(done.errors.data[7].message).toBe(
+      `body.max_tokens: unknown field; task options go under "options": {"options": {"max_tokens": ...}}`,
+    );
     expect(done.errors.data[8].message).toMatch(/^body\.max_tokens: Too small/);
     const output = await readOutput(created.body.id);
     expect(output.map((line) => [line.custom_id, line.error?.code ?? line.response.status_code])).toEqual([
