@@ -147,11 +147,12 @@ async function prepareRequests(stack: Stack): Promise<Partial<Record<Kind, Send>
   const log = (await (await fetch(`${stack.backendUrl}/__stub/requests?contains=${encodeURIComponent(marker)}`)).json()) as {
     requests: Array<{ body: unknown; headers: Record<string, string> }>;
   };
-  const upstream = log.requests[0]?.body;
+  const [first] = log.requests;
+  const upstream = first?.body;
   if (log.requests.length !== 1 || typeof upstream !== "object")
     throw new Error(`expected one upstream request for ${marker}, got ${log.requests.length}`);
   // Only the workerd stack (the one with a relay) turns miniflare's outbound Worker off; it adds CF-Worker.
-  if (stack.relayUrl && log.requests[0]?.headers["cf-worker"] !== undefined)
+  if (stack.relayUrl && first?.headers["cf-worker"] !== undefined)
     throw new Error("the router's subrequest went through miniflare's outbound Worker, which no deployed Worker passes");
   console.error(`[bench:router] upstream body: ${JSON.stringify({ ...upstream, prompt: "…" })}`);
   const directBody = JSON.stringify(upstream);

@@ -3,6 +3,26 @@ import type { ZodError } from "zod";
 type Issue = ZodError["issues"][number];
 
 /**
+ * A sentence to add to a 422, for a slip a caller knows to be common; it sees
+ * every issue, since zod lists the fields' own failures before unknown keys.
+ *
+ * @example
+ * const hint: IssueHint = (issues) => (issues.some((issue) => issue.code === "unrecognized_keys") ? "see GET /v1/tasks" : undefined);
+ */
+export type IssueHint = (issues: readonly Issue[]) => string | undefined;
+
+/**
+ * `message` with what `hint` makes of `issues` after it, when it has anything to say.
+ *
+ * @example
+ * appendHint("max_tokens: unknown field", error.issues, hintMisplacedOption); // 'max_tokens: unknown field; task options go under ...'
+ */
+export function appendHint(message: string, issues: readonly Issue[], hint: IssueHint | undefined): string {
+  const extra = hint?.(issues);
+  return extra ? `${message}; ${extra}` : message;
+}
+
+/**
  * The first failing path of a zod error, under `prefix`, and a message naming
  * it (`whole` when the value itself failed): the one wording every 422, every
  * config error and every malformed upstream answer uses.

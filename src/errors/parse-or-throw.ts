@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { ApiError } from "./api-error";
-import { describeFirstIssue } from "./describe-issue";
+import { appendHint, describeFirstIssue, type IssueHint } from "./describe-issue";
 
 /** Where the value sits in what the client sent, and whether that path is a field of the request body. */
 export interface ParseAt {
@@ -8,8 +8,8 @@ export interface ParseAt {
   at?: string[];
   /** Also name the path as OpenAI's `param`: only where it is a field of the body the client sent. */
   param?: boolean;
-  /** A sentence to add to the message for a slip the caller knows to be common (it sees every issue). */
-  hint?: (issues: readonly z.core.$ZodIssue[]) => string | undefined;
+  /** A sentence to add to the message for a slip the caller knows to be common. */
+  hint?: IssueHint;
 }
 
 /**
@@ -25,11 +25,12 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, { at = [],
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const { path, message } = describeFirstIssue(parsed.error, at);
-  const extra = hint?.(parsed.error.issues);
   throw new ApiError(
     "invalid_request",
-    extra ? `${message}; ${extra}` : message,
+    appendHint(message, parsed.error.issues, hint),
     { path },
-    { param: param ? path.join(".") || undefined : undefined },
+    {
+      param: param ? path.join(".") || undefined : undefined,
+    },
   );
 }
